@@ -1,0 +1,3 @@
+list(APPEND VLMSCOPE_BASE_SOURCES
+  metrics/aggregate.h metrics/aggregate.cpp
+  metrics/generation_metrics.h metrics/generation_metrics.cpp)
