@@ -1,0 +1,10 @@
+list(APPEND VLMSCOPE_BASE_SOURCES
+  tokenizer/utf8.h tokenizer/utf8.cpp
+  tokenizer/byte_level.h tokenizer/byte_level.cpp
+  tokenizer/pre_tokenizer.h tokenizer/pre_tokenizer.cpp
+  tokenizer/bpe_merges.h tokenizer/bpe_merges.cpp
+  tokenizer/added_token_matcher.h tokenizer/added_token_matcher.cpp
+  tokenizer/tokenizer_json.h tokenizer/tokenizer_json.cpp
+  tokenizer/tokenizer_json_sax.h tokenizer/tokenizer_json_sax.cpp
+  tokenizer/bpe_tokenizer.h tokenizer/bpe_tokenizer.cpp
+  tokenizer/streaming_decoder.h tokenizer/streaming_decoder.cpp)
