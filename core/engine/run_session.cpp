@@ -1,0 +1,285 @@
+#include "core/engine/run_session.h"
+
+#include "core/profiling/allocator_tracker.h"
+#include "core/profiling/op_profiler.h"
+#include "core/profiling/system_probe.h"
+#include "core/tokenizer/streaming_decoder.h"
+#include "core/util/blas_probe.h"
+#include "core/util/error.h"
+#include "core/version.h"
+
+#include <QDateTime>
+#include <QUuid>
+#include <QtGlobal>
+
+#include <torch/version.h>
+
+namespace vlmscope {
+
+namespace {
+
+// Receives the generator's callbacks and turns them into timestamped events, one batch of
+// layer times per step, a memory sample per step.
+class RunRecorder : public GenerationObserver {
+public:
+    RunRecorder(RunRecord& record, RunEventSink* sink, const BpeTokenizer& tokenizer, ScopeProfiler* profiler,
+                const AllocatorTracker* allocator, std::int64_t kvBytesPerPosition, std::int64_t t0)
+        : m_record(record), m_sink(sink), m_decoder(tokenizer, true), m_profiler(profiler), m_allocator(allocator)
+        , m_kvBytesPerPosition(kvBytesPerPosition), m_t0(t0)
+    {
+    }
+
+    std::int64_t now() const { return monotonicNs() - m_t0; }
+
+    void phaseBegan(Phase, std::int64_t) override { m_phaseBegin = now(); }
+
+    void phaseEnded(Phase phase, std::int64_t step) override
+    {
+        const PhaseSpan span{phase, step, m_phaseBegin, now()};
+        m_record.phases.push_back(span);
+        if (m_sink)
+            m_sink->phaseFinished(span);
+        if (phase == Phase::Prefill)
+            m_record.prefillEndNs = span.endNs;
+        if (phase == Phase::Prefill || phase == Phase::DecodeStep)
+            finishStep(phase == Phase::Prefill ? 0 : step, phase == Phase::Prefill);
+    }
+
+    void tokenGenerated(std::int64_t index, std::int64_t id) override
+    {
+        TokenEvent token;
+        token.index = index;
+        token.id = id;
+        token.timeNs = now();
+        token.latencyNs = token.timeNs - (m_record.tokens.empty() ? 0 : m_record.tokens.back().timeNs);
+        token.text = m_decoder.push(id);
+        m_record.tokens.push_back(token);
+        if (m_sink)
+            m_sink->tokenGenerated(m_record.tokens.back());
+    }
+
+    void sampleMemory()
+    {
+        MemorySample sample;
+        sample.timeNs = now();
+        sample.rssBytes = currentRssBytes();
+        if (m_allocator && m_allocator->currentBytes() >= 0)
+            sample.allocatorBytes = m_allocator->currentBytes();
+        if (m_kvBytesPerPosition > 0)
+            sample.kvCacheBytes = m_kvPositions * m_kvBytesPerPosition;
+        m_record.memory.push_back(sample);
+        if (m_sink)
+            m_sink->memorySampled(sample);
+    }
+
+    std::string flushText() { return m_decoder.flush(); }
+
+private:
+    void finishStep(std::int64_t step, bool prefill)
+    {
+        // The cache holds every position fed so far: the prompt, then one per decode step.
+        m_kvPositions = prefill ? m_record.inputTokens : m_kvPositions + 1;
+        if (m_profiler && m_profiler->enabled()) {
+            StepLayerTimes times;
+            times.step = step;
+            for (const ScopeTimes& scope : m_profiler->takeStep()) {
+                times.selfNs.push_back(scope.selfNs);
+                times.inclusiveNs.push_back(scope.inclusiveNs);
+                times.calls.push_back(scope.calls);
+            }
+            m_record.steps.push_back(std::move(times));
+            if (m_sink)
+                m_sink->stepTimed(m_record.steps.back());
+        }
+        sampleMemory();
+    }
+
+    RunRecord& m_record;
+    RunEventSink* m_sink;
+    StreamingDecoder m_decoder;
+    ScopeProfiler* m_profiler;
+    const AllocatorTracker* m_allocator;
+    std::int64_t m_kvBytesPerPosition;
+    std::int64_t m_t0;
+    std::int64_t m_phaseBegin = 0;
+    std::int64_t m_kvPositions = 0;
+};
+
+std::vector<ScopeSummary> scopeSummaries(const ScopeTable& table, const ScopeProfiler* profiler,
+                                         const AllocatorTracker* allocator)
+{
+    std::vector<ScopeSummary> scopes;
+    for (int i = 0; i < table.size(); ++i) {
+        const ScopeInfo& info = table.at(i);
+        ScopeSummary summary{info.name, info.category, info.parent, 0, 0, 0, std::nullopt};
+        if (profiler && profiler->enabled()) {
+            const ScopeTimes& t = profiler->totals()[static_cast<std::size_t>(i)];
+            summary.calls = t.calls;
+            summary.inclusiveNs = t.inclusiveNs;
+            summary.selfNs = t.selfNs;
+        }
+        if (allocator)
+            summary.allocatedBytes = allocator->allocatedPerScope()[static_cast<std::size_t>(i)];
+        scopes.push_back(std::move(summary));
+    }
+    return scopes;
+}
+
+std::string statusDetail(const GenerationOutput& out, std::int64_t maxNewTokens)
+{
+    if (out.stopped)
+        return "stopped on request after " + std::to_string(out.ids.size()) + " tokens";
+    if (out.hitEos)
+        return "end-of-sequence token after " + std::to_string(out.ids.size()) + " tokens";
+    return "reached --max-tokens " + std::to_string(maxNewTokens);
+}
+
+} // namespace
+
+GenerationSettings RunSession::generationSettings(const RunSettings& s) const
+{
+    GenerationSettings g;
+    g.maxNewTokens = s.maxNewTokens;
+    g.useKvCache = s.kvCache;
+    g.sampling = {s.greedy, s.temperature, s.topK, s.topP, s.seed};
+    if (s.stopAtEos)
+        g.eosTokenId = PromptBuilder(m_bundle.model->config(), *m_bundle.tokenizer).eosTokenId();
+    return g;
+}
+
+ModelSummary RunSession::modelSummary() const
+{
+    const ModelConfig& config = m_bundle.model->config();
+    ModelSummary m;
+    m.name = m_bundle.displayName;
+    m.source = m_bundle.source;
+    m.synthetic = m_bundle.synthetic;
+    m.generation = config.generation == ArchGeneration::V222mEra ? "222m-era" : "current";
+    m.parameters = m_bundle.model->weights().parameterCount();
+    m.parameterBytes = m_bundle.model->weights().parameterBytes();
+    m.vocabSize = config.lmVocabSize;
+    m.contextLength = m_bundle.model->contextLength();
+    m.tokenizer = m_bundle.tokenizerSource;
+    m.config = config.toJson();
+    return m;
+}
+
+EnvironmentInfo RunSession::environment(const RunSettings& settings)
+{
+    EnvironmentInfo env;
+    env.cpuModel = cpuModelName();
+    env.logicalCores = static_cast<int>(std::thread::hardware_concurrency());
+    env.threads = at::get_num_threads();
+    env.blas = probeBlas().label;
+    env.torchVersion = TORCH_VERSION;
+    env.qtVersion = qVersion();
+    env.device = settings.device;
+    env.os = osDescription();
+    env.appVersion = VLMSCOPE_VERSION;
+    env.gitCommit = VLMSCOPE_GIT_COMMIT;
+    return env;
+}
+
+GenerationInput RunSession::prepareInput(const RunRequest& request) const
+{
+    const ModelConfig& config = m_bundle.model->config();
+    GenerationInput input;
+    ImageLayout layout;
+    if (!request.settings.image.empty()) {
+        const ImageInput image = loadImageInput(request.settings.image, config);
+        input.pixels = image.pixels;
+        layout = image.layout;
+    }
+    input.promptIds = request.inputIds ? *request.inputIds
+                                       : PromptBuilder(config, *m_bundle.tokenizer).promptIds(request.settings.prompt, layout);
+    return input;
+}
+
+RunRecord RunSession::run(const RunRequest& request, RunEventSink* sink, const std::atomic<bool>* stop) const
+{
+    const RunSettings& settings = request.settings;
+    NanoVlmModel& model = *m_bundle.model;
+    const GenerationSettings generation = generationSettings(settings);
+    const Generator generator(model);
+
+    if (settings.warmup > 0) {
+        const GenerationInput warmupInput = prepareInput(request);
+        for (int i = 0; i < settings.warmup && !(stop && stop->load()); ++i)
+            generator.run(warmupInput, generation, nullptr, stop);
+    }
+
+    RunRecord record;
+    record.id = QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
+    record.startedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
+    record.settings = settings;
+    record.model = modelSummary();
+    record.environment = environment(settings);
+
+    ScopeProfiler profiler(model.scopes());
+    profiler.setEnabled(settings.profiling != ProfilingLevel::Off);
+    auto allocator = std::make_shared<AllocatorTracker>(&profiler, model.scopes().size());
+    const std::int64_t kvBytesPerPosition = settings.kvCache
+        ? model.config().lmNBlocks * 2 * model.config().lmNKvHeads * model.config().lmHeadDim()
+            * static_cast<std::int64_t>(sizeof(float))
+        : 0;
+
+    const std::int64_t t0 = monotonicNs();
+    const std::int64_t cpu0 = processCpuNs();
+    RunRecorder recorder(record, sink, *m_bundle.tokenizer, &profiler, allocator.get(), kvBytesPerPosition, t0);
+    if (sink)
+        sink->runStarted(record);
+    recorder.sampleMemory();
+
+    auto finish = [&](RunStatus status, std::string detail) {
+        record.endNs = recorder.now();
+        record.status = status;
+        record.statusDetail = std::move(detail);
+        record.cpuUtilization = record.endNs > 0 ? static_cast<double>(processCpuNs() - cpu0) / record.endNs : 0;
+        record.scopes = scopeSummaries(model.scopes(), &profiler, allocator.get());
+        record.computeMetrics();
+        if (sink)
+            sink->runEnded(record);
+    };
+
+    try {
+        AllocatorTrackingGuard trackAllocations(allocator);
+        std::optional<OpProfiler> ops;
+        if (settings.profiling == ProfilingLevel::Ops) {
+            ops.emplace(profiler);
+            ops->start();
+        }
+        model.setProfiler(&profiler);
+        struct DetachProfiler {
+            NanoVlmModel& model;
+            ~DetachProfiler() { model.setProfiler(nullptr); }
+        } detach{model};
+
+        recorder.phaseBegan(Phase::ImagePreprocess, 0);
+        const GenerationInput input = prepareInput(request);
+        recorder.phaseEnded(Phase::ImagePreprocess, 0);
+        record.promptIds = input.promptIds;
+        record.inputTokens = generator.promptPositions(input);
+        record.imageTokens = input.pixels.defined() ? input.pixels.size(0) * model.imageTokensPerView() : 0;
+        if (stop && stop->load()) {
+            finish(RunStatus::Stopped, "stopped on request before generation started");
+            return record;
+        }
+
+        const GenerationOutput out = generator.run(input, generation, &recorder, stop);
+        if (ops) {
+            ops->stop();
+            record.ops = ops->results();
+        }
+        record.generatedText = m_bundle.tokenizer->decode(out.ids, true);
+        record.kvCacheBytes = out.kvCacheBytes;
+        (void)recorder.flushText();
+        finish(out.stopped ? RunStatus::Stopped : RunStatus::Finished, statusDetail(out, settings.maxNewTokens));
+    } catch (const std::exception& error) {
+        if (record.status == RunStatus::Running)
+            finish(RunStatus::Failed, error.what());
+        throw;
+    }
+    return record;
+}
+
+} // namespace vlmscope

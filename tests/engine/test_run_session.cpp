@@ -1,0 +1,224 @@
+// An instrumented generation on the tiny built-in model: the order and content of the
+// event stream, layer-time accounting with nothing double counted, op and allocator
+// hooks, stop mid-run, and reproducible sampling.
+#include "core/engine/run_session.h"
+#include "core/util/error.h"
+
+#include <QtTest>
+
+using namespace vlmscope;
+
+namespace {
+
+// Records the events in arrival order; can request a stop after some tokens.
+class EventLog : public RunEventSink {
+public:
+    std::vector<std::string> kinds;
+    std::vector<TokenEvent> tokens;
+    std::vector<StepLayerTimes> steps;
+    std::vector<MemorySample> memory;
+    std::vector<PhaseSpan> phases;
+    RunRecord ended;
+    std::atomic<bool>* stop = nullptr;
+    std::size_t stopAfter = 0;
+
+    void runStarted(const RunRecord&) override { kinds.push_back("started"); }
+    void phaseFinished(const PhaseSpan& p) override
+    {
+        kinds.push_back("phase");
+        phases.push_back(p);
+    }
+    void tokenGenerated(const TokenEvent& t) override
+    {
+        kinds.push_back("token");
+        tokens.push_back(t);
+        if (stop && tokens.size() == stopAfter)
+            stop->store(true);
+    }
+    void stepTimed(const StepLayerTimes& s) override
+    {
+        kinds.push_back("step");
+        steps.push_back(s);
+    }
+    void memorySampled(const MemorySample& m) override
+    {
+        kinds.push_back("memory");
+        memory.push_back(m);
+    }
+    void runEnded(const RunRecord& r) override
+    {
+        kinds.push_back("ended");
+        ended = r;
+    }
+};
+
+RunSettings tinySettings(std::int64_t maxTokens, ProfilingLevel profiling = ProfilingLevel::Layers)
+{
+    RunSettings s;
+    s.model = "tiny";
+    s.image = kSampleImagePath;
+    s.prompt = "What is in this image?";
+    s.maxNewTokens = maxTokens;
+    s.stopAtEos = false;
+    s.profiling = profiling;
+    return s;
+}
+
+} // namespace
+
+class TestRunSession : public QObject {
+    Q_OBJECT
+
+    ModelBundle m_bundle;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        at::set_num_threads(2);
+        m_bundle = loadModelBundle("tiny");
+    }
+
+    void streamsEventsInOrder()
+    {
+        EventLog log;
+        const RunRecord record = RunSession(m_bundle).run({tinySettings(6), {}}, &log);
+        QCOMPARE(log.kinds.front(), std::string("started"));
+        QCOMPARE(log.kinds.back(), std::string("ended"));
+        QCOMPARE(record.status, RunStatus::Finished);
+        QCOMPARE(log.tokens.size(), std::size_t(6));
+        QCOMPARE(record.tokens.size(), std::size_t(6));
+        // One layer batch per step: prefill (step 0) and decode steps 1..5.
+        QCOMPARE(log.steps.size(), std::size_t(6));
+        for (std::size_t i = 0; i < log.steps.size(); ++i)
+            QCOMPARE(log.steps[i].step, static_cast<std::int64_t>(i));
+        QCOMPARE(log.memory.size(), std::size_t(7)); // at start + one per step
+        QVERIFY(log.memory.back().allocatorBytes.has_value());
+        QVERIFY(*log.memory.back().kvCacheBytes > *log.memory[1].kvCacheBytes);
+
+        std::vector<Phase> order;
+        for (const PhaseSpan& p : record.phases)
+            order.push_back(p.phase);
+        const std::vector<Phase> expected{Phase::ImagePreprocess, Phase::VisionEncoder, Phase::Projector, Phase::Prefill,
+                                          Phase::DecodeStep, Phase::DecodeStep, Phase::DecodeStep, Phase::DecodeStep,
+                                          Phase::DecodeStep};
+        QVERIFY(order == expected);
+        // Monotonic timestamps, latencies consistent with times.
+        std::int64_t previous = 0;
+        for (const TokenEvent& t : record.tokens) {
+            QVERIFY(t.timeNs >= previous);
+            QCOMPARE(t.latencyNs, t.timeNs - previous);
+            previous = t.timeNs;
+        }
+        QVERIFY(*record.prefillEndNs <= record.tokens.front().timeNs);
+        QVERIFY(record.endNs >= record.tokens.back().timeNs);
+        QVERIFY(record.metrics.ttftS.has_value());
+        QCOMPARE(record.metrics.outputTokens, std::int64_t(6));
+        QCOMPARE(record.inputTokens, static_cast<std::int64_t>(record.promptIds.size()) + 4); // 4 image rows, 222M era
+        QVERIFY(record.environment.threads >= 1);
+        QVERIFY(record.model.synthetic);
+    }
+
+    void layerTimesAreNotDoubleCounted()
+    {
+        const RunRecord record = RunSession(m_bundle).run({tinySettings(8), {}});
+        std::int64_t selfSum = 0, rootSum = 0;
+        for (const ScopeSummary& scope : record.scopes) {
+            QVERIFY(scope.selfNs >= 0);
+            QVERIFY(scope.selfNs <= scope.inclusiveNs);
+            selfSum += scope.selfNs;
+            if (scope.parent < 0)
+                rootSum += scope.inclusiveNs;
+        }
+        // Self times partition the time spent inside scopes exactly.
+        QCOMPARE(selfSum, rootSum);
+        QVERIFY(rootSum <= record.endNs);
+        // Per-step batches add up to the run totals.
+        for (std::size_t s = 0; s < record.scopes.size(); ++s) {
+            std::int64_t stepSum = 0;
+            for (const StepLayerTimes& step : record.steps)
+                stepSum += step.selfNs[s];
+            QCOMPARE(stepSum, record.scopes[s].selfNs);
+        }
+        // Every decoder block attention ran once per step.
+        const auto attn = std::find_if(record.scopes.begin(), record.scopes.end(),
+                                       [](const ScopeSummary& s) { return s.name == "decoder.blocks.1.attn"; });
+        QVERIFY(attn != record.scopes.end());
+        QCOMPARE(attn->calls, std::int64_t(8));
+        QCOMPARE(attn->category, ScopeCategory::Attention);
+    }
+
+    void profilingOffRecordsNoLayers()
+    {
+        const RunRecord record = RunSession(m_bundle).run({tinySettings(4, ProfilingLevel::Off), {}});
+        QVERIFY(record.steps.empty());
+        for (const ScopeSummary& scope : record.scopes)
+            QCOMPARE(scope.calls, std::int64_t(0));
+        QCOMPARE(record.tokens.size(), std::size_t(4));
+    }
+
+    void opLevelAggregatesAtenOps()
+    {
+        const RunRecord record = RunSession(m_bundle).run({tinySettings(4, ProfilingLevel::Ops), {}});
+        QVERIFY(!record.ops.empty());
+        bool sawMatrixProduct = false;
+        for (const OpStat& op : record.ops) {
+            QVERIFY(op.selfNs <= op.totalNs);
+            QVERIFY(op.count > 0);
+            if (op.op == "aten::mv" || op.op == "aten::addmm" || op.op == "aten::mm")
+                sawMatrixProduct = true;
+        }
+        QVERIFY(sawMatrixProduct);
+    }
+
+    void stopKeepsAValidPartialRun()
+    {
+        std::atomic<bool> stop{false};
+        EventLog log;
+        log.stop = &stop;
+        log.stopAfter = 3;
+        const RunRecord record = RunSession(m_bundle).run({tinySettings(50), {}}, &log, &stop);
+        QCOMPARE(record.status, RunStatus::Stopped);
+        QCOMPARE(record.tokens.size(), std::size_t(3));
+        QCOMPARE(log.ended.status, RunStatus::Stopped);
+        QCOMPARE(record.metrics.outputTokens, std::int64_t(3));
+        QVERIFY(record.metrics.outputTps.has_value());
+    }
+
+    void samplingIsReproducibleForASeed()
+    {
+        RunSettings s = tinySettings(12);
+        s.greedy = false;
+        s.temperature = 1.5;
+        s.topK = 0;
+        s.topP = 1.0;
+        s.seed = 7;
+        const RunSession session(m_bundle);
+        const RunRecord a = session.run({s, {}});
+        const RunRecord b = session.run({s, {}});
+        s.seed = 8;
+        const RunRecord c = session.run({s, {}});
+        auto ids = [](const RunRecord& r) {
+            std::vector<std::int64_t> out;
+            for (const TokenEvent& t : r.tokens)
+                out.push_back(t.id);
+            return out;
+        };
+        QVERIFY(ids(a) == ids(b));
+        QVERIFY(ids(a) != ids(c));
+    }
+
+    void badInputEndsAsFailedRun()
+    {
+        RunSettings s = tinySettings(4);
+        s.image = "/nonexistent/picture.png";
+        EventLog log;
+        const RunRequest request{s, {}};
+        const RunSession session(m_bundle);
+        QVERIFY_THROWS_EXCEPTION(InputError, session.run(request, &log));
+        QCOMPARE(log.ended.status, RunStatus::Failed);
+        QVERIFY(log.ended.statusDetail.find("/nonexistent/picture.png") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunSession)
+#include "test_run_session.moc"
