@@ -1,7 +1,9 @@
-// Command-line options of `vlmscope --batch`, parsed and validated into plain values.
+// Command-line options of `vlmscope --batch`, parsed and validated into plain values
+// (names follow the original generate.py / benchmark-tps.py, SPEC §6).
 #pragma once
 
-#include "core/engine/generator.h"
+#include "core/engine/run_record.h"
+#include "core/io/generation_log.h"
 
 #include <QStringList>
 
@@ -11,27 +13,46 @@
 
 namespace vlmscope {
 
+enum class BatchMode { Generate, Benchmark, Tokenize };
+
 struct BatchOptions {
-    std::string model = "builtin";
-    std::string tokenizer;
-    std::string prompt = "What is in this image?";
-    bool promptGiven = false;
+    BatchMode mode = BatchMode::Generate;
+    RunSettings run;                    // model, prompt, image, sampling, threads, profiling, ...
     std::optional<std::vector<std::int64_t>> inputIds;
-    std::string image;          // empty: the built-in sample image
-    bool noImage = false;
-    std::optional<std::string> tokenizeText;
-    GenerationSettings generation;
-    bool ignoreEos = false;
+    std::string tokenizeText;
+
+    // Sweeps (benchmark mode); generate mode uses the first entry of each.
+    std::vector<std::int64_t> maxTokens{20};
+    std::vector<std::int64_t> contextLengths; // prompt text tokens; empty: the prompt as given
+    std::vector<bool> kvCacheModes{true};
+    std::vector<int> threadCounts{0};
+
     int numGenerations = 1;
-    int threads = 0;            // 0: one per core
-    std::string device = "cpu";
+    int iterations = 3;
+
+    bool metrics = false;
+    bool detailedMetrics = false;
+    bool log = false;         // on by default with --metrics and in benchmark mode
+    LogLevel logLevel = LogLevel::Detailed;
+    std::string logFile;      // empty: automatic name under logs/
+    std::string output;       // run record (generate) or results JSON (benchmark)
+    bool plot = false;
+    std::string traceFile;
+    std::string csvDir;
+    std::string baseline;
+    double maxRegressionPct = 5.0;
     bool json = false;
     bool quiet = false;
 };
 
-// Parses argv (the --batch flag included). On a usage error prints nothing and throws
-// InputError with the message; --help and --version are handled by the caller.
-BatchOptions parseBatchOptions(const QStringList& arguments, bool* helpRequested, bool* versionRequested,
-                               std::string* helpText);
+struct ParsedCommandLine {
+    BatchOptions options;
+    bool help = false;
+    bool version = false;
+    std::string helpText;
+};
+
+// Parses argv (the program name and --batch included). Usage errors throw InputError.
+ParsedCommandLine parseBatchOptions(const QStringList& arguments);
 
 } // namespace vlmscope

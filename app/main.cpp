@@ -1,22 +1,25 @@
-// vlmscope entry point: one binary, two faces. Headless options get a QCoreApplication
-// (no display needed); otherwise the dashboard opens.
+// vlmscope entry point: one binary, two faces. Headless options get a QCoreApplication (no
+// display needed; plots render offscreen); otherwise the dashboard opens.
 #include "app/batch_options.h"
 #include "app/batch_runner.h"
 #include "core/util/error.h"
 #include "core/version.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 
 #include <cstring>
 #include <iostream>
+#include <memory>
 
 namespace {
 
-bool wantsHeadless(int argc, char** argv)
+bool hasFlag(int argc, char** argv, std::initializer_list<const char*> flags)
 {
     for (int i = 1; i < argc; ++i) {
-        for (const char* flag : {"--batch", "--help", "-h", "--version", "--tokenize"}) {
-            if (std::strcmp(argv[i], flag) == 0 || std::strncmp(argv[i], "--tokenize=", 11) == 0)
+        for (const char* flag : flags) {
+            const std::size_t n = std::strlen(flag);
+            if (std::strncmp(argv[i], flag, n) == 0 && (argv[i][n] == '\0' || argv[i][n] == '='))
                 return true;
         }
     }
@@ -27,31 +30,37 @@ bool wantsHeadless(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    if (!wantsHeadless(argc, argv)) {
+    if (!hasFlag(argc, argv, {"--batch", "--help", "-h", "--version", "--tokenize"})) {
         std::cerr << "vlmscope " << VLMSCOPE_VERSION
                   << ": the dashboard is not part of this build yet; run with --batch (see --help)." << std::endl;
         return 1;
     }
-    QCoreApplication app(argc, argv);
+    // Qt Charts needs a QApplication even to render into an image; offscreen needs no display.
+    std::unique_ptr<QCoreApplication> app;
+    if (hasFlag(argc, argv, {"--plot"})) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        app = std::make_unique<QApplication>(argc, argv);
+    } else {
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    }
     QCoreApplication::setApplicationName("vlmscope");
     QCoreApplication::setApplicationVersion(VLMSCOPE_VERSION);
 
-    bool help = false, version = false;
-    std::string helpText;
-    vlmscope::BatchOptions options;
+    vlmscope::ParsedCommandLine parsed;
     try {
-        options = vlmscope::parseBatchOptions(QCoreApplication::arguments(), &help, &version, &helpText);
+        parsed = vlmscope::parseBatchOptions(QCoreApplication::arguments());
     } catch (const vlmscope::InputError& error) {
         std::cerr << "error: " << error.what() << "\n(see vlmscope --help)" << std::endl;
         return 1;
     }
-    if (help) {
-        std::cout << helpText;
+    if (parsed.help) {
+        std::cout << parsed.helpText;
         return 0;
     }
-    if (version) {
+    if (parsed.version) {
         std::cout << "vlmscope " << VLMSCOPE_VERSION << " (" << VLMSCOPE_GIT_COMMIT << ")" << std::endl;
         return 0;
     }
-    return vlmscope::runBatch(options);
+    return vlmscope::runBatch(parsed.options);
 }

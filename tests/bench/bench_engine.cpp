@@ -3,6 +3,7 @@
 // time. Usage: bench_engine [--model builtin|tiny|DIR] [--tokens N] [--runs N] [--threads N]
 #include "core/engine/generator.h"
 #include "core/engine/model_bundle.h"
+#include "core/engine/run_session.h"
 #include "core/util/blas_probe.h"
 
 #include <QCoreApplication>
@@ -102,5 +103,21 @@ int main(int argc, char** argv)
                     percentile(ttft, 50), percentile(tps, 50), percentile(itl, 50) * 1e3, percentile(itl, 90) * 1e3,
                     percentile(itl, 99) * 1e3, runs, static_cast<long long>(settings.maxNewTokens));
     }
+
+    // Where the time to first token goes, from one instrumented run's phases.
+    RunSettings phaseRun;
+    phaseRun.model = parser.value("model").toStdString();
+    phaseRun.image = kSampleImagePath;
+    phaseRun.prompt = "What is in this image?";
+    phaseRun.maxNewTokens = 4;
+    phaseRun.profiling = ProfilingLevel::Off;
+    phaseRun.warmup = 1;
+    const RunRecord record = RunSession(bundle).run({phaseRun, {}});
+    std::printf("\nphases of one run (ms):");
+    for (const PhaseSpan& p : record.phases) {
+        if (p.phase != Phase::DecodeStep)
+            std::printf("  %s %.1f", phaseName(p.phase), static_cast<double>(p.endNs - p.beginNs) / 1e6);
+    }
+    std::printf("\n");
     return 0;
 }
