@@ -18,8 +18,10 @@ namespace {
 
 void checkDevice(const std::string& device)
 {
-    if (device == "cuda" && !torch::cuda::is_available())
-        throw InputError("--device cuda: this LibTorch build has no CUDA support or no GPU is visible");
+    if (device == "cuda")
+        throw InputError(std::string("--device cuda: the engine runs on the CPU only in this version (")
+                         + (torch::cuda::is_available() ? "a CUDA device is visible" : "this LibTorch has no CUDA")
+                         + ")");
     if (device == "mps")
         throw InputError("--device mps: Apple Metal is not available in this LibTorch build");
 }

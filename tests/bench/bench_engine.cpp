@@ -104,17 +104,35 @@ int main(int argc, char** argv)
                     percentile(itl, 99) * 1e3, runs, static_cast<long long>(settings.maxNewTokens));
     }
 
-    // Where the time to first token goes, from one instrumented run's phases.
-    RunSettings phaseRun;
-    phaseRun.model = parser.value("model").toStdString();
-    phaseRun.image = kSampleImagePath;
-    phaseRun.prompt = "What is in this image?";
-    phaseRun.maxNewTokens = 4;
-    phaseRun.profiling = ProfilingLevel::Off;
-    phaseRun.warmup = 1;
-    const RunRecord record = RunSession(bundle).run({phaseRun, {}});
-    std::printf("\nphases of one run (ms):");
-    for (const PhaseSpan& p : record.phases) {
+    // Instrumentation cost: the same generation with profiling off, layer scopes, and
+    // layer scopes + ATen op callbacks (median decode tok/s over the runs).
+    RunSettings run;
+    run.model = parser.value("model").toStdString();
+    run.image = kSampleImagePath;
+    run.prompt = "What is in this image?";
+    run.maxNewTokens = parser.value("tokens").toLongLong();
+    run.stopAtEos = false;
+    const RunSession session(bundle);
+    std::printf("\n%-10s %12s %10s %10s\n", "profiling", "decode tok/s", "TTFT (s)", "overhead");
+    double baseline = 0;
+    RunRecord last;
+    for (ProfilingLevel level : {ProfilingLevel::Off, ProfilingLevel::Layers, ProfilingLevel::Ops}) {
+        run.profiling = level;
+        session.run({run, {}}); // warm-up
+        std::vector<double> tps, ttft;
+        for (int r = 0; r < runs; ++r) {
+            last = session.run({run, {}});
+            tps.push_back(last.metrics.outputTps.value_or(0));
+            ttft.push_back(last.metrics.ttftS.value_or(0));
+        }
+        const double median = percentile(tps, 50);
+        if (level == ProfilingLevel::Off)
+            baseline = median;
+        std::printf("%-10s %12.2f %10.3f %9.1f%%\n", profilingLevelName(level), median, percentile(ttft, 50),
+                    baseline > 0 ? (baseline - median) / baseline * 100.0 : 0.0);
+    }
+    std::printf("\nphases of the last run (ms):");
+    for (const PhaseSpan& p : last.phases) {
         if (p.phase != Phase::DecodeStep)
             std::printf("  %s %.1f", phaseName(p.phase), static_cast<double>(p.endNs - p.beginNs) / 1e6);
     }
