@@ -4,6 +4,7 @@
 #include "app/batch_runner.h"
 #include "core/util/error.h"
 #include "core/version.h"
+#include "ui/gui_main.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -30,11 +31,8 @@ bool hasFlag(int argc, char** argv, std::initializer_list<const char*> flags)
 
 int main(int argc, char** argv)
 {
-    if (!hasFlag(argc, argv, {"--batch", "--help", "-h", "--version", "--tokenize"})) {
-        std::cerr << "vlmscope " << VLMSCOPE_VERSION
-                  << ": the dashboard is not part of this build yet; run with --batch (see --help)." << std::endl;
-        return 1;
-    }
+    if (!hasFlag(argc, argv, {"--batch", "--help", "-h", "--version", "--tokenize"}))
+        return vlmscope::runGui(argc, argv);
     // Qt Charts needs a QApplication even to render into an image; offscreen needs no display.
     std::unique_ptr<QCoreApplication> app;
     if (hasFlag(argc, argv, {"--plot"})) {

@@ -226,6 +226,9 @@ RunRecord RunSession::run(const RunRequest& request, RunEventSink* sink, const s
     const std::int64_t t0 = monotonicNs();
     const std::int64_t cpu0 = processCpuNs();
     RunRecorder recorder(record, sink, *m_bundle.tokenizer, &profiler, allocator.get(), kvBytesPerPosition, t0);
+    // The scope table (names, categories, parents) goes out with the header so live views
+    // can label rows before the first totals arrive.
+    record.scopes = scopeSummaries(model.scopes(), nullptr, nullptr);
     if (sink)
         sink->runStarted(record);
     recorder.sampleMemory();

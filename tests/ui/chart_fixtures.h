@@ -17,8 +17,8 @@ struct RunShape {
     std::string startedAt = "2025-01-01T10:00:00Z";
     int visionBlocks = 4;
     int decoderBlocks = 6;
-    int decodeSteps = 50;         // tokens = decodeSteps + 1 (token 0 comes from prefill)
-    double speed = 1.0;           // > 1: faster machine
+    int decodeSteps = 50; // tokens = decodeSteps + 1 (token 0 comes from prefill)
+    double speed = 1.0;   // > 1: faster machine
     std::uint32_t seed = 1;
 };
 
@@ -165,8 +165,8 @@ inline RunRecord makeRun(const RunShape& shape = {})
         MemorySample sample;
         sample.timeNs = at;
         sample.rssBytes = static_cast<std::int64_t>((820.0 + 160.0 * std::min(1.0, f * 4) + 25 * f) * 1048576.0);
-        sample.allocatorBytes = static_cast<std::int64_t>((640.0 + 120.0 * std::min(1.0, f * 4) + 30 * f -
-                                                           (f > 0.9 ? 40 : 0)) * 1048576.0);
+        sample.allocatorBytes =
+            static_cast<std::int64_t>((640.0 + 120.0 * std::min(1.0, f * 4) + 30 * f - (f > 0.9 ? 40 : 0)) * 1048576.0);
         sample.kvCacheBytes = static_cast<std::int64_t>(f * 48.0 * 1048576.0);
         run.memory.push_back(sample);
     }

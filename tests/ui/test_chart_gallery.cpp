@@ -69,7 +69,8 @@ private:
 void TestChartGallery::initTestCase()
 {
     const QByteArray env = qgetenv("VLMSCOPE_CHART_GALLERY");
-    m_dir = QDir(env.isEmpty() ? QDir::temp().filePath(QStringLiteral("vlmscope-charts")) : QString::fromLocal8Bit(env));
+    m_dir =
+        QDir(env.isEmpty() ? QDir::temp().filePath(QStringLiteral("vlmscope-charts")) : QString::fromLocal8Bit(env));
     QVERIFY(m_dir.mkpath(QStringLiteral(".")));
     m_main = run222m("main", 1.0, 120);
     m_fast = run222m("fast", 1.35, 120, "nanoVLM-222M bf16");

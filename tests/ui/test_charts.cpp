@@ -11,6 +11,7 @@
 #include "ui/charts/tps_chart.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QMenu>
 #include <QTemporaryDir>
 #include <QTest>
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void saveImage();
     void saveImageReportsErrors();
     void contextMenuOffersExport();
+    void liveFramesStayCheap();
 };
 
 void TestCharts::decimatorKeepsEverythingDrawsLittle()
@@ -276,7 +278,8 @@ void TestCharts::tpsLatencyMode()
     QVERIFY(chart.yAxis()->titleText().contains(QLatin1String("ms")));
     bool meanLine = false;
     for (const ChartMarker& m : chart.markers()->markers())
-        meanLine = meanLine || (m.kind == ChartMarker::HorizontalLine && qFuzzyCompare(m.y, *run.metrics.itl.mean * 1e3));
+        meanLine =
+            meanLine || (m.kind == ChartMarker::HorizontalLine && qFuzzyCompare(m.y, *run.metrics.itl.mean * 1e3));
     QVERIFY(meanLine);
 }
 
@@ -377,8 +380,8 @@ void TestCharts::memoryOverlays()
     chart.showRuns({makeRun(), makeRun(b)});
     QCOMPARE(chart.runCount(), 2);
     // One legend entry per run; the title explains the dash patterns.
-    QCOMPARE(legendLabels(chart.chart()),
-             QStringList({QStringLiteral("nanoVLM-222M 2025-01-01T10:00:00Z"), QStringLiteral("second 2025-01-01T10:00:00Z")}));
+    QCOMPARE(legendLabels(chart.chart()), QStringList({QStringLiteral("nanoVLM-222M 2025-01-01T10:00:00Z"),
+                                                       QStringLiteral("second 2025-01-01T10:00:00Z")}));
     QVERIFY(chart.chart()->title().contains(QLatin1String("dotted: KV cache")));
     QCOMPARE(chart.series(1, MemoryChart::KvCache)->name(), QStringLiteral("second 2025-01-01T10:00:00Z · KV cache"));
     QVERIFY(chart.series(0, MemoryChart::Rss)->pen().color() != chart.series(1, MemoryChart::Rss)->pen().color());
@@ -593,6 +596,38 @@ void TestCharts::contextMenuOffersExport()
         QVERIFY2(texts.contains(QStringLiteral("Copy image")), kind);
         QCOMPARE(chart->contextMenu(), chart->contextMenu());
     }
+}
+
+void TestCharts::liveFramesStayCheap()
+{
+    // A 222M-shaped run (~220 scopes) streamed token by token into every chart, painted
+    // after each frame. Prints the cost; fails only if a frame loses data.
+    RunShape shape;
+    shape.visionBlocks = 12;
+    shape.decoderBlocks = 30;
+    shape.decodeSteps = 600;
+    const RunRecord full = makeRun(shape);
+    std::vector<std::unique_ptr<ChartWidget>> charts;
+    for (const char* kind : {"tps", "memory", "heatmap", "category", "layers"}) {
+        charts.push_back(makeChart(QString::fromLatin1(kind)));
+        charts.back()->resize(700, 400);
+        charts.back()->show();
+    }
+    QElapsedTimer timer;
+    timer.start();
+    int frames = 0;
+    for (std::size_t n = 1; n <= full.tokens.size(); n += 3, ++frames) {
+        const RunRecord frame = prefix(full, n, n, n / 10 + 1);
+        for (auto& chart : charts) {
+            chart->showLive(frame);
+            chart->repaint();
+        }
+    }
+    qInfo("%d live frames x 5 charts: %.2f ms per frame (incl. building the frame record)", frames,
+          static_cast<double>(timer.elapsed()) / frames);
+    auto* tps = static_cast<TpsChart*>(charts[0].get());
+    QCOMPARE(tps->sampleCount(0), static_cast<int>(full.tokens.size()) - 1);
+    QCOMPARE(static_cast<LayerHeatmap*>(charts[2].get())->columnCount(), static_cast<int>(full.tokens.size()));
 }
 
 QTEST_MAIN(TestCharts)

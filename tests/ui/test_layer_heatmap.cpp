@@ -193,7 +193,7 @@ void TestLayerHeatmap::tooltipForKnownCell()
 {
     RunRecord run = makeRun();
     const std::size_t s = static_cast<std::size_t>(scopeOf(run, "decoder.blocks.1.attn"));
-    run.steps[5].selfNs[s] = 12'345;   // 12.3 µs (float-exact)
+    run.steps[5].selfNs[s] = 12'345;    // 12.3 µs (float-exact)
     run.steps[0].selfNs[s] = 2'500'000; // 2.50 ms
     LayerHeatmap map;
     map.resize(900, 600);
@@ -218,7 +218,8 @@ void TestLayerHeatmap::tooltipForKnownCell()
     QTRY_COMPARE(QToolTip::text(), map.cellToolTip(row, 5));
     map.setGrouping(LayerHeatmap::Blocks);
     const int block = rowOf(map, QStringLiteral("decoder.blocks.1"));
-    QVERIFY(map.cellToolTip(block, 5).startsWith(QStringLiteral("decoder.blocks.1 (block)\nstep 5: decode, token 5\n")));
+    QVERIFY(
+        map.cellToolTip(block, 5).startsWith(QStringLiteral("decoder.blocks.1 (block)\nstep 5: decode, token 5\n")));
 }
 
 void TestLayerHeatmap::clickSelectsRow()
@@ -263,12 +264,12 @@ void TestLayerHeatmap::toggles()
 void TestLayerHeatmap::toleratesBadTables()
 {
     RunRecord run = makeRun();
-    run.scopes[3].parent = 1000;                   // out of range
-    run.scopes[5].parent = 5;                      // itself
-    run.scopes[2].parent = 7;                      // a later scope
+    run.scopes[3].parent = 1000;                            // out of range
+    run.scopes[5].parent = 5;                               // itself
+    run.scopes[2].parent = 7;                               // a later scope
     run.steps[3].selfNs.resize(run.scopes.size() + 2, 500); // wider than the table
-    run.steps[4].selfNs.clear();                   // empty step
-    run.steps[6].selfNs[1] = -40;                  // negative time
+    run.steps[4].selfNs.clear();                            // empty step
+    run.steps[6].selfNs[1] = -40;                           // negative time
     LayerHeatmap map;
     map.resize(500, 300);
     for (auto grouping : {LayerHeatmap::Blocks, LayerHeatmap::Expanded}) {

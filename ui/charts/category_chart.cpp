@@ -179,7 +179,6 @@ void CategoryChart::buildPies()
     const double inner = m_runs.size() > 1 ? 0.25 : 0.0;
     const double outer = 0.78;
     const double ring = (outer - inner) / static_cast<double>(m_runs.size());
-    QStringList rings;
     for (std::size_t r = 0; r < m_runs.size(); ++r) {
         auto* pie = new QPieSeries;
         pie->setName(labelOf(r));
@@ -200,12 +199,10 @@ void CategoryChart::buildPies()
             marker->setLabel(categoryLabel(static_cast<ScopeCategory>(i)));
         }
         m_pies.push_back(pie);
-        rings << labelOf(r);
     }
     chart()->legend()->setVisible(true);
     chart()->legend()->setAlignment(Qt::AlignRight);
-    if (m_runs.size() > 1)
-        chart()->setTitle(tr("rings from the centre: %1").arg(rings.join(QStringLiteral(", "))));
+    refreshLabels(); // names the rings in the title
 }
 
 bool CategoryChart::updateInPlace()
@@ -249,8 +246,20 @@ std::vector<double> CategoryChart::shownPercentages(int run) const
 
 void CategoryChart::refreshLabels()
 {
-    if (!m_runs.empty())
-        rebuildChart();
+    // Renames in place: the window sets labels right before new runs arrive.
+    if (m_bars) {
+        const QList<QBarSet*> sets = m_bars->barSets();
+        for (qsizetype i = 0; i < sets.size() && static_cast<std::size_t>(i) < m_runs.size(); ++i)
+            sets.at(sets.size() - 1 - i)->setLabel(labelOf(static_cast<std::size_t>(i)));
+        chart()->legend()->setVisible(m_runs.size() > 1 || !runLabels().isEmpty());
+    }
+    QStringList rings;
+    for (std::size_t i = 0; i < m_pies.size() && i < m_runs.size(); ++i) {
+        m_pies[i]->setName(labelOf(i));
+        rings << labelOf(i);
+    }
+    if (m_pies.size() > 1)
+        chart()->setTitle(tr("rings from the centre: %1").arg(rings.join(QStringLiteral(", "))));
 }
 
 void CategoryChart::adaptToSize(QSizeF size)

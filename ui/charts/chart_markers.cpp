@@ -75,7 +75,8 @@ void ChartMarkers::drawRowLabels(QPainter* painter) const
             continue; // rows thinner than the text: every other name
         lastBottom = centre + metrics.height() / 2;
         painter->drawText(QRectF(left, centre - metrics.height() / 2, width, metrics.height()),
-                          Qt::AlignRight | Qt::AlignVCenter, metrics.elidedText(m_rowLabels.at(i), Qt::ElideLeft, width));
+                          Qt::AlignRight | Qt::AlignVCenter,
+                          metrics.elidedText(m_rowLabels.at(i), Qt::ElideLeft, width));
     }
 }
 

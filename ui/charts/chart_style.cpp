@@ -24,10 +24,10 @@ constexpr std::array<QRgb, 8> kRunLight = {0xff0072b2, 0xffd55e00, 0xff009e73, 0
 constexpr std::array<QRgb, 8> kRunDark = {0xff56b4e9, 0xffe69f00, 0xff2ecc9a, 0xffe495c4,
                                           0xfff0e442, 0xffff7f50, 0xffb39ddb, 0xffcccccc};
 
-constexpr std::array<QRgb, kCategoryCount> kCategoryLight = {
-    0xff0072b2, 0xff6a3d9a, 0xffd55e00, 0xff009e73, 0xffb8860b, 0xffcc79a7, 0xff56b4e9, 0xff8c8c8c};
-constexpr std::array<QRgb, kCategoryCount> kCategoryDark = {
-    0xff56b4e9, 0xffb39ddb, 0xffff7f50, 0xff2ecc9a, 0xfff0e442, 0xffe495c4, 0xff8fd3ff, 0xffaaaaaa};
+constexpr std::array<QRgb, kCategoryCount> kCategoryLight = {0xff0072b2, 0xff6a3d9a, 0xffd55e00, 0xff009e73,
+                                                             0xffb8860b, 0xffcc79a7, 0xff56b4e9, 0xff8c8c8c};
+constexpr std::array<QRgb, kCategoryCount> kCategoryDark = {0xff56b4e9, 0xffb39ddb, 0xffff7f50, 0xff2ecc9a,
+                                                            0xfff0e442, 0xffe495c4, 0xff8fd3ff, 0xffaaaaaa};
 
 constexpr std::array<const char*, kCategoryCount> kCategoryLabels = {
     "vision encoder", "projector", "attention", "ffn", "norm", "embedding", "lm head", "other"};
@@ -225,8 +225,7 @@ QByteArray renderSvg(QSize size, const QColor& background, const ExportPainter& 
 
 } // namespace
 
-bool exportImage(const QString& path, QSize size, const QColor& background, const ExportPainter& paint,
-                 QString* error)
+bool exportImage(const QString& path, QSize size, const QColor& background, const ExportPainter& paint, QString* error)
 {
     auto fail = [&](const QString& why) {
         if (error)

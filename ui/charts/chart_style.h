@@ -63,8 +63,7 @@ void styleChart(QChart* chart, const QPalette& palette);
 // ".svg" gives SVG (QSvgGenerator), anything else PNG. Returns false and sets `error`
 // (naming the path) when the file cannot be written.
 using ExportPainter = std::function<void(QPainter& painter, const QRect& target)>;
-bool exportImage(const QString& path, QSize size, const QColor& background, const ExportPainter& paint,
-                 QString* error);
+bool exportImage(const QString& path, QSize size, const QColor& background, const ExportPainter& paint, QString* error);
 QImage renderImage(QSize size, const QColor& background, const ExportPainter& paint);
 
 } // namespace vlmscope

@@ -41,8 +41,8 @@ QColor ChartWidget::exportBackground() const
 bool ChartWidget::saveImage(const QString& path, QString* error, QSize size)
 {
     return exportImage(
-        path, size, exportBackground(), [this](QPainter& painter, const QRect& target) { paintExport(painter, target); },
-        error);
+        path, size, exportBackground(),
+        [this](QPainter& painter, const QRect& target) { paintExport(painter, target); }, error);
 }
 
 QImage ChartWidget::toImage(QSize size)

@@ -51,7 +51,7 @@ std::vector<HeatmapRow> buildHeatmapRows(const std::vector<ScopeSummary>& scopes
     const std::size_t n = scopes.size();
     std::vector<std::vector<int>> children(n);
     std::vector<int> roots;
-    std::vector<int> root(n);    // the tree root of each scope
+    std::vector<int> root(n);      // the tree root of each scope
     std::vector<int> block(n, -1); // the outermost block enclosing (or being) each scope
     for (std::size_t i = 0; i < n; ++i) {
         const int parent = validParent(scopes, i);
@@ -92,7 +92,8 @@ std::vector<HeatmapRow> buildHeatmapRows(const std::vector<ScopeSummary>& scopes
             rows.push_back({name, group, false, {s}});
         }
     }
-    std::stable_sort(rows.begin(), rows.end(), [](const HeatmapRow& a, const HeatmapRow& b) { return a.group < b.group; });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const HeatmapRow& a, const HeatmapRow& b) { return a.group < b.group; });
     return rows;
 }
 

@@ -155,8 +155,13 @@ void LayerBarsChart::addViewActions(QMenu* menu)
 
 void LayerBarsChart::refreshLabels()
 {
-    if (!m_runs.empty())
-        rebuildChart();
+    // Renames in place: the window sets labels right before new runs arrive.
+    if (!m_bars)
+        return;
+    const QList<QBarSet*> sets = m_bars->barSets();
+    for (qsizetype i = 0; i < sets.size() && static_cast<std::size_t>(i) < m_runs.size(); ++i)
+        sets.at(sets.size() - 1 - i)->setLabel(labelOf(static_cast<std::size_t>(i)));
+    chart()->legend()->setVisible(m_runs.size() > 1 || !runLabels().isEmpty());
 }
 
 void LayerBarsChart::adaptToSize(QSizeF size)

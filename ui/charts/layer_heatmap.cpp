@@ -83,7 +83,8 @@ void LayerHeatmap::showLive(const RunRecord& run)
         wider = wider || run.steps[i].selfNs.size() > m_scopes.size();
     }
     if (wider) {
-        const std::vector<ScopeSummary> table(m_scopes.begin(), m_scopes.begin() + static_cast<std::ptrdiff_t>(m_tableSize));
+        const std::vector<ScopeSummary> table(m_scopes.begin(),
+                                              m_scopes.begin() + static_cast<std::ptrdiff_t>(m_tableSize));
         setScopes(table);
         rebuildRows();
     } else {
@@ -341,7 +342,8 @@ void LayerHeatmap::addViewActions(QMenu* menu)
 {
     auto* group = new QActionGroup(menu);
     QAction* blocks = menu->addAction(tr("Collapse blocks"), this, [this] { setGrouping(Blocks); });
-    QAction* expanded = menu->addAction(tr("Expand to attention / MLP / norm"), this, [this] { setGrouping(Expanded); });
+    QAction* expanded =
+        menu->addAction(tr("Expand to attention / MLP / norm"), this, [this] { setGrouping(Expanded); });
     for (QAction* action : {blocks, expanded}) {
         action->setCheckable(true);
         group->addAction(action);
@@ -396,7 +398,8 @@ LayerHeatmap::Layout LayerHeatmap::layoutFor(const QRect& area, const QFontMetri
     l.axis = QRect(l.plot.left(), l.plot.bottom() + 1, l.plot.width(), axisHeight);
     if (detailHeight > 0) {
         l.detail = QRect(QPoint(l.plot.left(), l.axis.bottom() + 6), QPoint(l.plot.right(), area.bottom() - kPad - 2));
-        l.detailLabels = QRect(QPoint(l.labels.left(), l.detail.top()), QPoint(l.labels.right() - 4, l.detail.bottom()));
+        l.detailLabels =
+            QRect(QPoint(l.labels.left(), l.detail.top()), QPoint(l.labels.right() - 4, l.detail.bottom()));
     }
     return l;
 }
@@ -643,8 +646,7 @@ void LayerHeatmap::paintAxis(QPainter& painter, const Layout& l) const
     painter.setPen(palette().color(QPalette::Mid));
     painter.drawLine(l.plot.bottomLeft() + QPoint(0, 1), l.plot.bottomRight() + QPoint(1, 1));
     const int columns = columnCount();
-    const int interval =
-        std::max(1, static_cast<int>(niceTickInterval(columns, std::max(2, l.plot.width() / 70))));
+    const int interval = std::max(1, static_cast<int>(niceTickInterval(columns, std::max(2, l.plot.width() / 70))));
     double lastRight = -1e9;
     for (int c = 0; c < columns; c += interval) {
         const double x = columnX(c, l.plot);

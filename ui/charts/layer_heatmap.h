@@ -98,8 +98,8 @@ private:
     bool m_log = true;
     bool m_live = false;
     QString m_runId;
-    std::vector<ScopeSummary> m_scopes;          // names, categories, parents
-    std::size_t m_tableSize = 0;                 // scopes in the record (m_scopes may add more)
+    std::vector<ScopeSummary> m_scopes;             // names, categories, parents
+    std::size_t m_tableSize = 0;                    // scopes in the record (m_scopes may add more)
     std::vector<std::vector<std::int64_t>> m_steps; // self ns per scope, every step (full data)
     std::vector<std::int64_t> m_stepNumbers;
     std::vector<HeatmapRow> m_rows;

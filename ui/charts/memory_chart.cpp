@@ -203,7 +203,8 @@ void MemoryChart::updateMarkers()
         if (r == 0 && run.prefill)
             list.push_back({ChartMarker::Band, run.prefill->first, run.prefill->second, 0, tr("prefill"),
                             markerColor(1, palette())});
-        const QColor ttftColor = m_runs.size() > 1 ? runColor(static_cast<int>(r), palette()) : markerColor(0, palette());
+        const QColor ttftColor =
+            m_runs.size() > 1 ? runColor(static_cast<int>(r), palette()) : markerColor(0, palette());
         if (run.ttftS)
             list.push_back({ChartMarker::VerticalLine, *run.ttftS, 0, 0,
                             tr("TTFT %1").arg(formatDurationNs(*run.ttftS * 1e9)), ttftColor});
@@ -232,7 +233,8 @@ int MemoryChart::sampleCount(int run, Source source) const
 {
     if (run < 0 || run >= runCount())
         return 0;
-    return static_cast<int>(m_runs[static_cast<std::size_t>(run)]->lines[static_cast<std::size_t>(source)].points.raw().size());
+    return static_cast<int>(
+        m_runs[static_cast<std::size_t>(run)]->lines[static_cast<std::size_t>(source)].points.raw().size());
 }
 
 void MemoryChart::refreshLabels()

@@ -39,11 +39,11 @@ private:
     int m_maxPoints;
     int m_bucket = 1;
     std::vector<QPointF> m_raw;
-    QList<QPointF> m_done;        // points of complete buckets
+    QList<QPointF> m_done;          // points of complete buckets
     std::size_t m_partialBegin = 0; // first raw index of the open bucket
-    int m_revision = 0;           // bumped when m_done is rebuilt
+    int m_revision = 0;             // bumped when m_done is rebuilt
     int m_syncedRevision = -1;
-    int m_synced = 0;             // points the series holds from the current revision
+    int m_synced = 0; // points the series holds from the current revision
 };
 
 } // namespace vlmscope

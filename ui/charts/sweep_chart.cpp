@@ -1,6 +1,7 @@
 #include "ui/charts/sweep_chart.h"
 
 #include <QChart>
+#include <QCoreApplication>
 #include <QChartView>
 #include <QGraphicsLayout>
 #include <QLegendMarker>
@@ -76,6 +77,9 @@ void SweepChart::setSweep(const QString& title, const QString& xTitle, const QSt
 
 bool SweepChart::saveImage(const QString& path, QString* error, QSize size)
 {
+    // Qt Charts deletes replaced series and axes later; an export before the event loop
+    // runs would still show them.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     return exportImage(
         path, size, palette().color(QPalette::Base),
         [this](QPainter& painter, const QRect& target) {

@@ -84,42 +84,19 @@ void TpsChart::clear()
 
 void TpsChart::addTokens(Run& run, const RunRecord& record)
 {
-    const std::size_t count = record.tokens.size();
-    run.times.reserve(count);
-    for (std::size_t i = run.tokensSeen; i < count; ++i) {
+    for (std::size_t i = run.tokensSeen; i < record.tokens.size(); ++i) {
         const TokenEvent& token = record.tokens[i];
-        const double index = static_cast<double>(i);
-        const double timeS = static_cast<double>(token.timeNs) / 1e9;
         run.times.push_back(token.timeNs);
-        if (i == 0)
-            run.ttftS = timeS;
-        if (i > 0 && token.latencyNs >= 0) {
-            const double ms = static_cast<double>(token.latencyNs) / 1e6;
-            run.itl.push_back({index, timeS, ms});
-            run.maxItl = std::max(run.maxItl, ms);
-        }
-        if (i > 0 && token.latencyNs > 0) {
-            const double tps = 1e9 / static_cast<double>(token.latencyNs);
-            run.tps.push_back({index, timeS, tps});
-            run.maxTps = std::max(run.maxTps, tps);
-        }
-        const std::size_t first = i >= kMeanWindow - 1 ? i - (kMeanWindow - 1) : 0;
-        const std::int64_t span = token.timeNs - run.times[first];
-        if (i > first && span > 0) {
-            const double tps = static_cast<double>(i - first) * 1e9 / static_cast<double>(span);
-            run.mean.push_back({index, timeS, tps});
-            run.maxTps = std::max(run.maxTps, tps);
-        }
-        const bool decodeToken = static_cast<std::int64_t>(i) >= run.discardFirst;
-        if (!run.perSecondFromMetrics && decodeToken && token.timeNs >= 0) {
-            const std::int64_t bucket = std::min(token.timeNs / 1'000'000'000, kMaxPerSecondBuckets - 1);
-            if (run.perSecond.size() <= static_cast<std::size_t>(bucket))
-                run.perSecond.resize(static_cast<std::size_t>(bucket) + 1, 0.0);
-            const double value = ++run.perSecond[static_cast<std::size_t>(bucket)];
-            run.maxPerSecond = std::max(run.maxPerSecond, value);
+        addTokenSamples(run, i, token);
+        if (!run.perSecondFromMetrics && static_cast<std::int64_t>(i) >= run.discardFirst && token.timeNs >= 0) {
+            const auto bucket =
+                static_cast<std::size_t>(std::min(token.timeNs / 1'000'000'000, kMaxPerSecondBuckets - 1));
+            if (run.perSecond.size() <= bucket)
+                run.perSecond.resize(bucket + 1, 0.0);
+            run.maxPerSecond = std::max(run.maxPerSecond, ++run.perSecond[bucket]);
         }
     }
-    run.tokensSeen = count;
+    run.tokensSeen = record.tokens.size();
     const GenerationMetrics& m = record.metrics;
     if (m.ttftS)
         run.ttftS = m.ttftS;
@@ -127,11 +104,39 @@ void TpsChart::addTokens(Run& run, const RunRecord& record)
     run.itlMeanMs = m.itl.mean ? std::optional<double>(*m.itl.mean * 1e3) : std::nullopt;
 }
 
+void TpsChart::addTokenSamples(Run& run, std::size_t i, const TokenEvent& token)
+{
+    const double index = static_cast<double>(i);
+    const double timeS = static_cast<double>(token.timeNs) / 1e9;
+    if (i == 0) {
+        run.ttftS = timeS; // token 0's latency is the TTFT: a marker, not a TPS point
+        return;
+    }
+    if (token.latencyNs >= 0) {
+        const double ms = static_cast<double>(token.latencyNs) / 1e6;
+        run.itl.push_back({index, timeS, ms});
+        run.maxItl = std::max(run.maxItl, ms);
+    }
+    if (token.latencyNs > 0) { // a zero latency has no rate
+        const double tps = 1e9 / static_cast<double>(token.latencyNs);
+        run.tps.push_back({index, timeS, tps});
+        run.maxTps = std::max(run.maxTps, tps);
+    }
+    // Rolling mean over the last 8 tokens: 7 intervals over their span, like decode TPS.
+    const std::size_t first = i >= kMeanWindow - 1 ? i - (kMeanWindow - 1) : 0;
+    const std::int64_t span = token.timeNs - run.times[first];
+    if (span > 0) {
+        const double tps = static_cast<double>(i - first) * 1e9 / static_cast<double>(span);
+        run.mean.push_back({index, timeS, tps});
+        run.maxTps = std::max(run.maxTps, tps);
+    }
+}
+
 void TpsChart::showLive(const RunRecord& record)
 {
     const QString id = QString::fromStdString(record.id);
-    const bool restart = !m_live || m_runs.size() != 1 || m_runs[0]->id != id ||
-                         record.tokens.size() < m_runs[0]->tokensSeen;
+    const bool restart =
+        !m_live || m_runs.size() != 1 || m_runs[0]->id != id || record.tokens.size() < m_runs[0]->tokensSeen;
     if (restart) {
         resetRuns();
         m_live = true;
@@ -452,8 +457,8 @@ void TpsChart::updateMarkers()
             std::optional<std::int64_t> decodeStart;
             for (const PhaseSpan& span : run.phases) {
                 if (span.phase == Phase::Prefill) {
-                    list.push_back({ChartMarker::Band, span.beginNs / 1e9, span.endNs / 1e9, 0,
-                                    tr("prefill"), markerColor(1, palette())});
+                    list.push_back({ChartMarker::Band, span.beginNs / 1e9, span.endNs / 1e9, 0, tr("prefill"),
+                                    markerColor(1, palette())});
                 } else if (span.phase == Phase::DecodeStep) {
                     decodeStart = std::min(decodeStart.value_or(span.beginNs), span.beginNs);
                 } else {
@@ -462,16 +467,16 @@ void TpsChart::updateMarkers()
                 }
             }
             if (vision)
-                list.push_back({ChartMarker::Band, vision->first / 1e9, vision->second / 1e9, 0,
-                                tr("image + vision"), markerColor(2, palette())});
+                list.push_back({ChartMarker::Band, vision->first / 1e9, vision->second / 1e9, 0, tr("image + vision"),
+                                markerColor(2, palette())});
             if (decodeStart)
                 list.push_back({ChartMarker::VerticalLine, *decodeStart / 1e9, 0, 0, tr("decode start"),
                                 markerColor(0, palette())});
         }
         if (run.ttftS) {
             const double x = timeX ? *run.ttftS : 0.0;
-            list.push_back({ChartMarker::VerticalLine, x, 0, 0, tr("TTFT %1").arg(formatDurationNs(*run.ttftS * 1e9)),
-                            color});
+            list.push_back(
+                {ChartMarker::VerticalLine, x, 0, 0, tr("TTFT %1").arg(formatDurationNs(*run.ttftS * 1e9)), color});
         }
         if (r == 0 && m_mode == Instantaneous && run.decodeTps)
             list.push_back({ChartMarker::HorizontalLine, 0, 0, *run.decodeTps,

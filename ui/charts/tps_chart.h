@@ -64,6 +64,7 @@ private:
 
     void resetRuns();
     void addTokens(Run& run, const RunRecord& record);
+    void addTokenSamples(Run& run, std::size_t index, const TokenEvent& token);
     void rebuildChart();
     void buildLineSeries(std::size_t index);
     void buildBars();
