@@ -28,6 +28,9 @@ namespace {
 bool grab(QWidget& window, const QString& dir, const QString& name)
 {
     QApplication::processEvents();
+    // Qt Charts deletes replaced axes and series later; outside the event loop's own
+    // dispatch they would still be painted.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     const QString path = QDir(dir).filePath(name);
     const bool ok = window.grab().save(path);
     std::printf("%s %s\n", ok ? "wrote" : "FAILED to write", qPrintable(path));

@@ -556,7 +556,7 @@ void LayerHeatmap::paintTitle(QPainter& painter, const Layout& l) const
     painter.setFont(bold);
     painter.drawText(QRect(l.title.left(), l.title.top(), l.legend.left() - l.title.left() - 8, l.title.height()),
                      Qt::AlignLeft | Qt::AlignVCenter,
-                     m_grouping == Blocks ? tr("Layer self time per step (blocks)") : tr("Layer self time per step"));
+                     tr("Self time per step"));
     painter.restore();
     if (!(m_hi > 0))
         return;
@@ -664,7 +664,7 @@ void LayerHeatmap::paintAxis(QPainter& painter, const Layout& l) const
                          label);
     }
     painter.drawText(QRect(l.axis.left(), l.plot.bottom() + 5 + metrics.height(), l.axis.width(), metrics.height() + 4),
-                     Qt::AlignCenter, tr("step (0 = image + prefill, i = decode step producing token i)"));
+                     Qt::AlignCenter, tr("step (0 = image + prefill, i = token i)"));
 }
 
 void LayerHeatmap::paintDetail(QPainter& painter, const Layout& l) const
