@@ -17,6 +17,9 @@ PACKAGES=(
   xvfb xauth
   clang libclang-rt-14-dev
   fonts-dejavu-core
+  # Packaging: icon renders, the .deb and its validation (packaging/check-package.sh).
+  librsvg2-bin dpkg-dev file lintian desktop-file-utils appstream libxml2-utils
+  shared-mime-info libglib2.0-bin man-db mandoc
 )
 
 export DEBIAN_FRONTEND=noninteractive

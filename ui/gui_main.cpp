@@ -5,6 +5,7 @@
 #include "ui/main_window.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QFileInfo>
 #include <QSettings>
 #include <QTimer>
@@ -20,8 +21,9 @@ int runGui(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("vlmscope"));
     QApplication::setApplicationDisplayName(QStringLiteral("vlmscope"));
     QApplication::setApplicationVersion(QStringLiteral(VLMSCOPE_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("vlmscope"));
-    QApplication::setWindowIcon(appIcon());
+    // Match the window to the installed desktop entry (its name, icon and MIME types).
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.vlmscope.vlmscope"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.vlmscope.vlmscope"), appIcon()));
     applyTheme(parseThemeChoice(QSettings().value(QStringLiteral("view/theme")).toString()));
 
     MainWindow window;
