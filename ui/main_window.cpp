@@ -1,4 +1,5 @@
 #include "ui/main_window.h"
+#include "ui/welcome_dialog.h"
 
 #include "core/engine/engine.h"
 #include "core/util/error.h"
@@ -258,6 +259,9 @@ void MainWindow::createMenus()
     }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Welcome"), this, [this] { showWelcome(WelcomeDialog::Views); });
+    help->addAction(tr("Using a &real checkpoint"), this, [this] { showWelcome(WelcomeDialog::Checkpoints); });
+    help->addSeparator();
     help->addAction(tr("&About vlmscope"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 
@@ -1144,6 +1148,15 @@ void MainWindow::showError(const QString& title, const QString& message)
     m_errorBox->setAttribute(Qt::WA_DeleteOnClose);
     m_errorBox->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_errorBox->open();
+}
+
+void MainWindow::showWelcome(WelcomeDialog::Page page)
+{
+    if (!m_welcome)
+        m_welcome = new WelcomeDialog(this);
+    m_welcome->showPage(page);
+    m_welcome->show();
+    m_welcome->raise();
 }
 
 void MainWindow::showAbout()

@@ -3,6 +3,8 @@
 // The engine lives in its own thread; the window sees it only through its signals.
 #pragma once
 
+#include "ui/welcome_dialog.h"
+
 #include "core/engine/run_record.h"
 
 #include <QMainWindow>
@@ -152,6 +154,7 @@ private:
     void updateProgress(const RunRecord& record);
     void showError(const QString& title, const QString& message);
     void showAbout();
+    void showWelcome(WelcomeDialog::Page page);
     QString exportBaseName(const RunRecord& record) const;
     const RunRecord* exportableRun(const QString& what);
     QString askSavePath(const QString& title, const QString& defaultName, const QString& filter);
@@ -237,6 +240,7 @@ private:
     QString m_lastDirectory;
     bool m_errorDialogs = true;
     QPointer<QMessageBox> m_errorBox;
+    WelcomeDialog* m_welcome = nullptr; // created on first use
 };
 
 } // namespace vlmscope

@@ -1,6 +1,7 @@
 # The dashboard (vlmscope_ui): main window, live-run accumulator, item models, files.
 list(APPEND VLMSCOPE_UI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/app_theme.h ${CMAKE_CURRENT_LIST_DIR}/app_theme.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/welcome_dialog.h ${CMAKE_CURRENT_LIST_DIR}/welcome_dialog.cpp
   ${CMAKE_CURRENT_LIST_DIR}/build_info.h ${CMAKE_CURRENT_LIST_DIR}/build_info.cpp
   ${CMAKE_CURRENT_LIST_DIR}/comparison_model.h ${CMAKE_CURRENT_LIST_DIR}/comparison_model.cpp
   ${CMAKE_CURRENT_LIST_DIR}/formatting.h ${CMAKE_CURRENT_LIST_DIR}/formatting.cpp

@@ -9,3 +9,4 @@ add_executable(screenshot_demo ${CMAKE_CURRENT_LIST_DIR}/../screenshots/screensh
 target_link_libraries(screenshot_demo PRIVATE vlmscope_ui)
 vlmscope_warnings(screenshot_demo)
 
+vlmscope_add_test(test_welcome_dialog SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_welcome_dialog.cpp LIBS vlmscope_ui LABELS gui)
