@@ -82,6 +82,26 @@ int main(int argc, char** argv)
     std::printf("prompt: %zu text ids + %lld image positions\n", input.promptIds.size(),
                 static_cast<long long>(Generator(*bundle.model).promptPositions(input) - static_cast<std::int64_t>(input.promptIds.size())));
 
+    // The memory roofline: a decode step must read every language-model weight once.
+    {
+        const torch::Tensor big = torch::ones({256 * 1024 * 1024 / 4 * 2}, torch::kFloat32); // 512 MiB
+        double best = 0;
+        for (int r = 0; r < 5; ++r) {
+            const auto start = Clock::now();
+            const double sum = big.sum().item<double>();
+            const double s = std::chrono::duration<double>(Clock::now() - start).count();
+            if (sum > 0)
+                best = std::max(best, static_cast<double>(big.nbytes()) / s);
+        }
+        const DecoderWeights& d = bundle.model->weights().decoder;
+        std::int64_t decodeBytes = d.head.nbytes() + d.finalNorm.weight.nbytes();
+        for (const LmBlockWeights& b : d.blocks)
+            for (const LinearWeights* l : {&b.q, &b.k, &b.v, &b.out, &b.gate, &b.up, &b.down})
+                decodeBytes += l->weight.nbytes();
+        std::printf("read bandwidth %.1f GB/s, weights read per decode step %.1f MB -> roofline %.1f tok/s\n",
+                    best / 1e9, static_cast<double>(decodeBytes) / 1e6, best / static_cast<double>(decodeBytes));
+    }
+
     const Generator generator(*bundle.model);
     std::printf("\n%-12s %10s %12s %12s %12s %12s\n", "kv cache", "TTFT (s)", "decode tok/s", "ITL p50 ms",
                 "ITL p90 ms", "ITL p99 ms");
