@@ -31,12 +31,14 @@ void BatchContext::printBanner() const
 
 ModelBundle BatchContext::loadModel() const
 {
-    ModelBundle bundle = loadModelBundle(m_options.run.model, m_options.run.tokenizer);
+    ModelBundle bundle = loadModelBundle(m_options.run.model, m_options.run.tokenizer,
+                                         parsePrecision(m_options.run.dtype).value_or(WeightPrecision::Float32));
     for (const std::string& notice : bundle.notices)
         std::cerr << "note: " << notice << "\n";
     if (!m_options.quiet) {
         human() << "Model: " << bundle.displayName << ", "
-                << static_cast<double>(bundle.model->weights().parameterCount()) / 1e6 << "M parameters, loaded in "
+                << static_cast<double>(bundle.model->weights().parameterCount()) / 1e6 << "M parameters in "
+                << precisionName(bundle.model->precision()) << ", loaded in "
                 << bundle.loadSeconds << " s\n";
         if (bundle.synthetic)
             human() << "Note: synthetic weights: timings are representative, the text is not meaningful.\n";

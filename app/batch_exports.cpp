@@ -1,17 +1,21 @@
 #include "app/batch_exports.h"
 
 #include "app/batch_plots.h"
+#include "app/ci_outputs.h"
 #include "core/io/benchmark_results.h"
 #include "core/io/chrome_trace.h"
 #include "core/io/csv_export.h"
+#include "core/io/json_reader.h"
+#include "core/io/run_manifest.h"
 #include "core/io/run_record_json.h"
-#include "core/metrics/regression_gate.h"
+#include "core/stats/comparison.h"
 #include "core/util/atomic_write.h"
 #include "core/util/error.h"
 
 #include <QDir>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <iostream>
 
 namespace vlmscope {
@@ -39,89 +43,52 @@ std::string plotPrefix(const BatchOptions& o, const char* fallbackName)
     return std::string("logs/") + fallbackName;
 }
 
-struct GateMedians {
-    std::optional<double> decodeTps, ttftS, peakRssBytes, avgTps;
-};
+using Json = nlohmann::ordered_json;
 
-GateMedians mediansOf(const BenchmarkConfiguration& config)
+// The results file: benchmark-tps.py's layout and vlmscope's fields (core/io), plus what this
+// invocation's statistics found per configuration and the per-token latencies of each run.
+Json annotatedResults(const BenchmarkResults& results, const std::vector<MeasuredSet>& measured, const BatchOptions& o)
 {
-    auto pick = [](const Summary& s) { return s.n > 0 ? std::optional<double>(s.median) : std::nullopt; };
-    GateMedians m{pick(config.summary.decodeTps), pick(config.summary.ttftS), pick(config.summary.peakRssBytes),
-                  config.avgTps};
-    if (config.original) // the original tool only has means of its own figures
-        m.ttftS = config.avgTtft;
-    return m;
+    Json doc = benchmarkResultsToJson(results);
+    const std::optional<StabilityTarget> target = stabilityTargetOf(o);
+    doc["until_stable"] = target ? Json{{"target_pct", target->maxHalfWidthPct},
+                                        {"min_iterations", target->minIterations},
+                                        {"max_iterations", target->maxIterations}}
+                                 : Json(nullptr);
+    Json& configurations = doc["results"];
+    for (std::size_t m = 0; m < measured.size() && m < configurations.size(); ++m) {
+        Json& config = configurations[m];
+        config["stability"] = measured[m].statistics->stabilityJson();
+        config["warmup_detection"] = measured[m].statistics->warmupJson(o.run.warmup);
+        Json& runs = config["runs"];
+        for (std::size_t r = 0; r < measured[m].kept.size() && r < runs.size(); ++r)
+            runs[r][kTokenLatenciesKey] = tokenLatenciesMs(measured[m].kept[r]);
+    }
+    return doc;
 }
 
-void addComparisons(std::vector<GateComparison>& out, const std::string& label, const GateMedians& baseline,
-                    const GateMedians& current, bool originalBaseline)
+// What differs in definitions or environment between each baseline file and this
+// invocation's runs. The comparison still runs, but whoever reads it must know.
+std::vector<std::string> baselineDifferences(const std::vector<std::string>& files, const RunRecord& current)
 {
-    auto add = [&](const char* metric, const char* unit, Better better, std::optional<double> b,
-                   std::optional<double> c, double scale) {
-        if (b && c)
-            out.push_back({label, metric, unit, better, *b * scale, *c * scale});
-    };
-    if (originalBaseline) {
-        add("average TPS", "tok/s", Better::Higher, baseline.avgTps, current.avgTps, 1);
-    } else {
-        add("decode TPS", "tok/s", Better::Higher, baseline.decodeTps, current.decodeTps, 1);
-        add("peak RSS", "MiB", Better::Lower, baseline.peakRssBytes, current.peakRssBytes, 1.0 / (1 << 20));
-    }
-    add("TTFT", "s", Better::Lower, baseline.ttftS, current.ttftS, 1);
-}
-
-// The baseline as benchmark configurations, whichever kind of file it is.
-BenchmarkResults loadBaseline(const std::string& path)
-{
-    const std::string text = readFileLimited(path, kMaxBenchmarkResultsBytes);
-    nlohmann::ordered_json document;
-    try {
-        document = nlohmann::ordered_json::parse(text);
-    } catch (const nlohmann::json::exception&) {
-        throw InputError(path + ": not a JSON file (expected a run record or benchmark results)");
-    }
-    if (document.is_object() && document.value("schema", "") == kRunSchema) {
-        BenchmarkResults results;
-        results.results.push_back(summarizeConfiguration({runRecordFromJson(document, path)}, false));
-        return results;
-    }
-    return benchmarkResultsFromJson(document, path);
-}
-
-const BenchmarkConfiguration* findMatch(const BenchmarkResults& baseline, const BenchmarkConfiguration& current)
-{
-    if (baseline.results.size() == 1 && baseline.results.front().tokenCount == current.tokenCount)
-        return &baseline.results.front();
-    for (const BenchmarkConfiguration& c : baseline.results) {
-        const bool sameShape = c.original || (c.kvCache == current.kvCache && c.threads == current.threads
-                                              && c.contextLength == current.contextLength);
-        if (c.tokenCount == current.tokenCount && sameShape)
-            return &c;
-    }
-    return nullptr;
-}
-
-int evaluate(const BatchContext& context, const std::vector<std::pair<std::string, BenchmarkConfiguration>>& current)
-{
-    const BatchOptions& o = context.options();
-    if (o.baseline.empty())
-        return 0;
-    const BenchmarkResults baseline = loadBaseline(o.baseline);
-    std::vector<GateComparison> comparisons;
-    for (const auto& [label, config] : current) {
-        const BenchmarkConfiguration* match = findMatch(baseline, config);
-        if (!match) {
-            std::cerr << "note: " << label << " is not in the baseline " << o.baseline << "; not compared\n";
-            continue;
+    std::vector<std::string> lines;
+    const RunManifest now = manifestOf(current);
+    for (const std::string& file : files) {
+        std::optional<RunManifest> baseline;
+        try {
+            baseline = readFileManifest(file);
+        } catch (const InputError&) {
+            continue; // the gate has read it already; a file it could read but this cannot says nothing
         }
-        addComparisons(comparisons, label, mediansOf(*match), mediansOf(config), match->original);
+        const std::vector<std::string> differences = baseline ? describeManifestDifferences(*baseline, now)
+                                                              : std::vector<std::string>();
+        std::string line;
+        for (const std::string& difference : differences)
+            line += (line.empty() ? "" : ", ") + difference;
+        if (!line.empty())
+            lines.push_back("baseline differs (" + file + " vs this run): " + line);
     }
-    const GateResult result = evaluateGate(comparisons, o.maxRegressionPct);
-    context.human() << "Baseline " << o.baseline << ": " << comparisons.size() << " comparisons, limit "
-                    << o.maxRegressionPct << "%\n";
-    for (const std::string& line : result.regressionMessages(o.maxRegressionPct))
-        std::cerr << "regression: " << line << "\n";
-    return result.failed() ? 3 : 0;
+    return lines;
 }
 
 } // namespace
@@ -156,28 +123,55 @@ void writeRunExports(const BatchContext& context, const std::vector<RunRecord>& 
     }
 }
 
-int gateAgainstBaseline(const BatchContext& context, const std::vector<RunRecord>& records)
+std::optional<StabilityTarget> stabilityTargetOf(const BatchOptions& o)
 {
-    if (context.options().baseline.empty() || records.empty())
-        return 0;
-    const BenchmarkConfiguration current = summarizeConfiguration(records, false);
-    return evaluate(context, {{std::to_string(current.tokenCount) + " tokens", current}});
+    if (!o.untilStablePct)
+        return std::nullopt;
+    return StabilityTarget{*o.untilStablePct, static_cast<std::size_t>(o.minIterations),
+                           static_cast<std::size_t>(o.maxIterations)};
+}
+
+GateReport gateAndReport(const BatchContext& context, const std::vector<MeasuredSet>& measured)
+{
+    const BatchOptions& o = context.options();
+    GateReport report;
+    if (!o.baselineFiles.empty()) {
+        std::vector<GateCandidate> candidates;
+        for (const MeasuredSet& m : measured)
+            candidates.push_back({m.label, m.kept});
+        report.gate = runBaselineGate(o, candidates);
+        const std::vector<std::string> differences =
+            measured.empty() ? std::vector<std::string>() : baselineDifferences(o.baselineFiles, measured.front().kept.front());
+        for (const std::string& difference : differences)
+            std::cerr << "warning: " << difference << "\n";
+        printGateOutcome(*report.gate, o.quiet, context.human());
+        // After printing, so that stderr says it once; the JSON gate and CI reports carry it.
+        report.gate->notes.insert(report.gate->notes.end(), differences.begin(), differences.end());
+    }
+    std::vector<MeasuredConfiguration> configurations;
+    for (const MeasuredSet& m : measured)
+        configurations.push_back({m.label, m.statistics});
+    writeCiOutputs(o, configurations, report.gate ? &*report.gate : nullptr, context.human());
+    return report;
 }
 
 BenchmarkOutcome writeBenchmarkExports(const BatchContext& context, const ModelBundle& bundle,
                                        const std::vector<SweepPoint>& plan,
-                                       const std::vector<std::vector<RunRecord>>& runs)
+                                       const std::vector<std::vector<RunRecord>>& runs,
+                                       const std::vector<ConfigurationStatistics>& statistics)
 {
     const BatchOptions& o = context.options();
     BenchmarkOutcome outcome;
-    std::vector<std::vector<RunRecord>> measured;
-    std::vector<std::pair<std::string, BenchmarkConfiguration>> labelled;
-    std::vector<RunRecord> all;
+    std::vector<MeasuredSet> measured;
+    std::vector<std::vector<RunRecord>> keptPerConfiguration(plan.size()), keptMeasured;
+    std::vector<RunRecord> all; // trace and CSV keep the warm-up iterations too
     for (std::size_t c = 0; c < plan.size(); ++c) {
-        if (runs[c].empty())
-            continue;
-        measured.push_back(runs[c]);
+        keptPerConfiguration[c] = keptRuns(runs[c], statistics[c]);
         all.insert(all.end(), runs[c].begin(), runs[c].end());
+        if (keptPerConfiguration[c].empty())
+            continue;
+        measured.push_back({plan[c].label(), keptPerConfiguration[c], &statistics[c]});
+        keptMeasured.push_back(keptPerConfiguration[c]);
     }
     if (measured.empty())
         return outcome;
@@ -187,6 +181,11 @@ BenchmarkOutcome writeBenchmarkExports(const BatchContext& context, const ModelB
     setup.device = o.run.device;
     setup.prompt = o.run.prompt;
     setup.iterations = o.iterations;
+    if (o.untilStablePct) { // iterations differ per configuration: the most any used
+        setup.iterations = 0;
+        for (const std::vector<RunRecord>& kept : keptMeasured)
+            setup.iterations = std::max<std::int64_t>(setup.iterations, static_cast<std::int64_t>(kept.size()));
+    }
     setup.sweep = o.threadCounts.size() > 1 ? SweepDimension::Threads
         : o.kvCacheModes.size() > 1         ? SweepDimension::KvCache
         : !o.contextLengths.empty()         ? SweepDimension::ContextLength
@@ -194,14 +193,11 @@ BenchmarkOutcome writeBenchmarkExports(const BatchContext& context, const ModelB
     setup.warmup = o.run.warmup;
     setup.discardFirst = o.run.discardFirst;
     setup.detailed = o.detailedMetrics;
-    const BenchmarkResults results = buildBenchmarkResults(setup, measured);
-    for (std::size_t c = 0, m = 0; c < plan.size(); ++c) {
-        if (!runs[c].empty())
-            labelled.emplace_back(plan[c].label(), results.results[m++]);
-    }
+    const BenchmarkResults results = buildBenchmarkResults(setup, keptMeasured);
 
     const std::string output = o.output.empty() ? std::string("tps_benchmark_results.json") : o.output;
-    writeBenchmarkResults(output, results);
+    Json doc = annotatedResults(results, measured, o);
+    writeFileAtomically(output, dumpJson(doc, 2) + "\n");
     context.human() << "Results: " << output << "\n";
     if (!o.traceFile.empty())
         writeChromeTrace(o.traceFile, all);
@@ -210,14 +206,15 @@ BenchmarkOutcome writeBenchmarkExports(const BatchContext& context, const ModelB
             writeCsv(QDir(QString::fromStdString(o.csvDir)).filePath(QString("run-%1").arg(i + 1)).toStdString(), all[i]);
     }
     if (o.plot) {
-        for (const std::string& file : writeBenchmarkPlots(plotPrefix(o, "benchmark"), results, plan, runs))
+        for (const std::string& file : writeBenchmarkPlots(plotPrefix(o, "benchmark"), results, plan, keptPerConfiguration))
             context.human() << "Plot: " << file << "\n";
     }
-    outcome.exitCode = evaluate(context, labelled);
+    const GateReport gate = gateAndReport(context, measured);
+    outcome.exitCode = gate.exitCode();
     if (o.json) {
-        nlohmann::ordered_json doc = benchmarkResultsToJson(results);
         doc["results_file"] = output;
         doc["regression"] = outcome.exitCode == 3;
+        doc["gate"] = gate.gate ? gate.gate->toJson() : Json(nullptr);
         std::cout << doc.dump() << std::endl;
     }
     return outcome;

@@ -1,9 +1,12 @@
 #include "app/batch_options.h"
 
+#include "core/model/weight_precision.h"
 #include "core/util/error.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 
+#include <algorithm>
 #include <limits>
 
 namespace vlmscope {
@@ -77,6 +80,9 @@ struct Options {
     QCommandLineOption threads{"threads", "Intra-op threads, 0 = one per core; a comma list in --benchmark.",
                                "N[,N...]", "0"};
     QCommandLineOption device{"device", "cpu, cuda or mps.", "DEVICE", "cpu"};
+    QCommandLineOption dtype{"dtype", "Weight precision: float32 (default, matches the reference) or bf16 (bfloat16 "
+                                      "matrices, float32 activations; faster, small logit drift).",
+                             "float32|bf16", "float32"};
     QCommandLineOption profile{"profile", "Instrumentation: off, layers or ops (layers + ATen ops).",
                                "off|layers|ops", "layers"};
     QCommandLineOption metrics{"metrics", "Print the metrics report after each generation (and log it)."};
@@ -89,9 +95,25 @@ struct Options {
     QCommandLineOption plot{"plot", "Write PNG and SVG charts next to --output (or under logs/)."};
     QCommandLineOption trace{"trace", "Chrome Trace Event JSON (opens in Perfetto).", "FILE"};
     QCommandLineOption csv{"csv", "Write per-token and per-layer CSV tables into DIR.", "DIR"};
-    QCommandLineOption baseline{"baseline", "Compare with a saved results/run .json; exit 3 on regression.",
-                                "FILE"};
+    QCommandLineOption baseline{"baseline", "Compare with a baseline: run record .json (repeat, or a folder of them), "
+                                            "benchmark results .json, a vlmscope .log, llama-bench JSON/JSONL or a "
+                                            "vLLM benchmark_serving result. Exit 3 on a regression beyond "
+                                            "--max-regression that is also significant (Mann-Whitney U, Holm-adjusted).",
+                                "FILE|DIR"};
     QCommandLineOption maxRegression{"max-regression", "Allowed regression in percent for --baseline.", "PCT", "5"};
+    QCommandLineOption untilStable{"until-stable", "Iterate each configuration until the 95% bootstrap interval of the "
+                                                   "median decode TPS and of the median TTFT is within +-PCT% of the "
+                                                   "median (--iterations / --num-generations is the minimum).",
+                                   "PCT"};
+    QCommandLineOption maxIterations{"max-iterations", "Iteration limit per configuration for --until-stable.", "N",
+                                     "30"};
+    QCommandLineOption junit{"junit", "JUnit XML report: a test case per configuration x gated metric (--baseline), "
+                                      "else per measured figure.", "FILE"};
+    QCommandLineOption summaryMd{"summary-md", "Markdown table of the gate (or of the measurements) for a CI step "
+                                               "summary.", "FILE"};
+    QCommandLineOption overheadCheck{"overhead-check", "After the generations, run the same generation with "
+                                                       "profiling off and on in alternating pairs and print the "
+                                                       "measured overhead (decode TPS, TTFT) next to the estimate."};
     QCommandLineOption tokenize{"tokenize", "Print the token ids of TEXT (no special tokens added).", "TEXT"};
     QCommandLineOption json{"json", "One machine-readable JSON object on stdout; human text on stderr."};
     QCommandLineOption quiet{"quiet", "Less human text."};
@@ -100,8 +122,9 @@ struct Options {
     {
         return {help, version, batch, benchmark, model, tokenizer, prompt, inputIds, image, noImage, maxTokens,
                 numGenerations, iterations, warmup, discardFirst, greedy, temperature, topK, topP, seed, kvCache,
-                noKvCache, ignoreEos, contextLengths, threads, device, profile, metrics, detailedMetrics, detailed,
-                logLevel, logFile, noLog, output, plot, trace, csv, baseline, maxRegression, tokenize, json, quiet};
+                noKvCache, ignoreEos, contextLengths, threads, device, dtype, profile, metrics, detailedMetrics, detailed,
+                logLevel, logFile, noLog, output, plot, trace, csv, baseline, maxRegression, untilStable, maxIterations,
+                junit, summaryMd, tokenize, json, quiet, overheadCheck};
     }
 };
 
@@ -165,12 +188,49 @@ void parseOutputs(const QCommandLineParser& p, const Options& o, BatchOptions& b
     b.plot = p.isSet(o.plot);
     b.traceFile = p.value(o.trace).toStdString();
     b.csvDir = p.value(o.csv).toStdString();
-    b.baseline = p.value(o.baseline).toStdString();
+    for (const QString& file : p.values(o.baseline)) {
+        if (file.isEmpty())
+            throw InputError("--baseline: the file name is empty");
+        if (!QFileInfo::exists(file)) // before a long benchmark, not after it
+            throw InputError("--baseline " + file.toStdString() + ": no such file or folder");
+        b.baselineFiles.push_back(file.toStdString());
+    }
+    b.baseline = b.baselineFiles.empty() ? std::string() : b.baselineFiles.front();
     b.maxRegressionPct = parseReal(p.value(o.maxRegression), "max-regression", 0.0, 1e6);
     if (p.isSet(o.maxRegression) && b.baseline.empty())
         throw InputError("--max-regression needs --baseline FILE");
     b.json = p.isSet(o.json);
     b.quiet = p.isSet(o.quiet);
+    b.junitFile = p.value(o.junit).toStdString();
+    if (p.isSet(o.junit) && b.junitFile.empty())
+        throw InputError("--junit: the file name is empty");
+    b.summaryMarkdownFile = p.value(o.summaryMd).toStdString();
+    if (p.isSet(o.summaryMd) && b.summaryMarkdownFile.empty())
+        throw InputError("--summary-md: the file name is empty");
+}
+
+// --iterations (benchmark) or --num-generations (generate) is the minimum; the library never
+// judges fewer than 3 iterations unless --max-iterations allows only 2.
+void parseStability(const QCommandLineParser& p, const Options& o, BatchOptions& b)
+{
+    if (!p.isSet(o.untilStable)) {
+        if (p.isSet(o.maxIterations))
+            throw InputError("--max-iterations needs --until-stable PCT");
+        return;
+    }
+    const QString text = p.value(o.untilStable);
+    const double pct = parseReal(text, "until-stable", 0.0, 1e6);
+    if (!(pct > 0))
+        throw InputError("--until-stable " + text.toStdString() + ": expected a percentage above 0 (e.g. 5)");
+    b.untilStablePct = pct;
+    b.maxIterations = static_cast<int>(parseInteger(p.value(o.maxIterations), "max-iterations", 2, 100'000));
+    const bool bench = b.mode == BatchMode::Benchmark;
+    const int count = bench ? b.iterations : b.numGenerations;
+    if (p.isSet(bench ? o.iterations : o.numGenerations) && count > b.maxIterations)
+        throw InputError(std::string(bench ? "--iterations " : "--num-generations ") + std::to_string(count)
+                         + " exceeds --max-iterations " + std::to_string(b.maxIterations)
+                         + " (with --until-stable it is the minimum)");
+    b.minIterations = std::min(std::max(count, 3), b.maxIterations);
 }
 
 } // namespace
@@ -222,13 +282,24 @@ ParsedCommandLine parseBatchOptions(const QStringList& arguments)
     run.device = p.value(o.device).toStdString();
     if (run.device != "cpu" && run.device != "cuda" && run.device != "mps")
         throw InputError("--device " + run.device + ": unknown device (use cpu, cuda or mps)");
+    const std::optional<WeightPrecision> precision = parsePrecision(p.value(o.dtype).toStdString());
+    if (!precision)
+        throw InputError("--dtype " + p.value(o.dtype).toStdString() + ": expected float32 or bf16");
+    run.dtype = precisionName(*precision);
     if (!parseProfilingLevel(p.value(o.profile).toStdString(), &run.profiling))
         throw InputError("--profile " + p.value(o.profile).toStdString() + ": expected off, layers or ops");
     parseSweeps(p, o, b);
     run.maxNewTokens = b.maxTokens.front();
+    b.overheadCheck = p.isSet(o.overheadCheck);
+    if (b.overheadCheck && b.mode != BatchMode::Generate)
+        throw InputError("--overhead-check works in generate mode (without --benchmark or --tokenize)");
+    if (b.overheadCheck && run.profiling == ProfilingLevel::Off)
+        throw InputError("--overhead-check measures the cost of --profile layers or ops: it cannot be used with "
+                         "--profile off");
     run.kvCache = b.kvCacheModes.front();
     run.threads = b.threadCounts.front();
     parseOutputs(p, o, b);
+    parseStability(p, o, b);
     return parsed;
 }
 

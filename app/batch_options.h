@@ -39,8 +39,21 @@ struct BatchOptions {
     bool plot = false;
     std::string traceFile;
     std::string csvDir;
-    std::string baseline;
+    std::string baseline;                  // the first --baseline (empty: no gate)
+    std::vector<std::string> baselineFiles; // every --baseline, in order
     double maxRegressionPct = 5.0;
+    std::string junitFile;                  // --junit: JUnit XML of the gate / the measurements
+    std::string summaryMarkdownFile;        // --summary-md: Markdown table for a CI step summary
+
+    // --until-stable PCT: iterate each configuration until the 95% bootstrap interval of the
+    // median decode TPS and of the median TTFT lie within ±PCT% of the median, between
+    // minIterations and maxIterations (--iterations / --num-generations is the minimum).
+    std::optional<double> untilStablePct;
+    int minIterations = 3;
+    int maxIterations = 30;
+    // --overhead-check: after the generations, alternate runs with profiling off and on
+    // and report the measured overhead next to the estimate (generate mode).
+    bool overheadCheck = false;
     bool json = false;
     bool quiet = false;
 };

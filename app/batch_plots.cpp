@@ -1,7 +1,9 @@
 #include "app/batch_plots.h"
 
 #include "core/metrics/aggregate.h"
+#include "core/stats/comparison.h"
 #include "core/util/error.h"
+#include "ui/charts/band_chart.h"
 #include "ui/charts/category_chart.h"
 #include "ui/charts/layer_bars_chart.h"
 #include "ui/charts/layer_heatmap.h"
@@ -12,7 +14,9 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 namespace vlmscope {
 
@@ -86,6 +90,92 @@ std::vector<SweepSeries> seriesOf(const BenchmarkResults& results, const std::ve
     return series;
 }
 
+// Latency of each output token (from the second) in every run that reached it, in ms: the
+// median over runs, and their min and max as the band.
+BandSeries positionBand(const QString& name, const std::vector<RunRecord>& runs)
+{
+    BandSeries band;
+    band.name = name;
+    std::size_t longest = 0;
+    for (const RunRecord& run : runs)
+        longest = std::max(longest, run.tokens.size());
+    for (std::size_t i = 1; i < longest; ++i) {
+        std::vector<double> values;
+        for (const RunRecord& run : runs) {
+            if (i < run.tokens.size())
+                values.push_back(static_cast<double>(run.tokens[i].timeNs - run.tokens[i - 1].timeNs) / 1e6);
+        }
+        std::sort(values.begin(), values.end());
+        band.x.push_back(static_cast<double>(i + 1)); // 1-based output position
+        band.median.push_back(percentileOfSorted(values, 50));
+        band.lower.push_back(values.front());
+        band.upper.push_back(values.back());
+    }
+    return band;
+}
+
+const char* const kPositionBand = "min–max over runs";
+
+void savePositionChart(const std::vector<BandSeries>& series, const QString& title, const std::string& prefix,
+                       std::vector<std::string>& files)
+{
+    BandChart chart;
+    chart.setBands(title, "output token position", "inter-token latency (ms)", kPositionBand, series);
+    save(chart, prefix, "itl_position", files);
+}
+
+// Median inter-token latency (after --discard-first) of each configuration against the
+// prompt positions it decoded after, one line per other setting; band: 25th-75th percentile.
+std::vector<BandSeries> depthBands(const std::vector<SweepPoint>& plan, const std::vector<std::vector<RunRecord>>& runs)
+{
+    std::map<QString, BandSeries> families;
+    for (std::size_t c = 0; c < plan.size(); ++c) {
+        std::vector<double> latencies;
+        for (const RunRecord& run : runs[c]) {
+            const std::vector<double> gaps = tokenLatenciesMs(run);
+            latencies.insert(latencies.end(), gaps.begin(), gaps.end());
+        }
+        if (latencies.empty())
+            continue;
+        std::sort(latencies.begin(), latencies.end());
+        const QString name = familyName(plan[c], SweepDimension::ContextLength);
+        BandSeries& band = families[name];
+        band.name = name;
+        band.x.push_back(static_cast<double>(runs[c].front().inputTokens));
+        band.median.push_back(percentileOfSorted(latencies, 50));
+        band.lower.push_back(percentileOfSorted(latencies, 25));
+        band.upper.push_back(percentileOfSorted(latencies, 75));
+    }
+    std::vector<BandSeries> series;
+    for (auto& entry : families) {
+        BandSeries& b = entry.second;
+        std::vector<std::size_t> order(b.x.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::sort(order.begin(), order.end(), [&b](std::size_t l, std::size_t r) { return b.x[l] < b.x[r]; });
+        BandSeries sorted;
+        sorted.name = b.name;
+        for (std::size_t i : order) {
+            sorted.x.push_back(b.x[i]);
+            sorted.median.push_back(b.median[i]);
+            sorted.lower.push_back(b.lower[i]);
+            sorted.upper.push_back(b.upper[i]);
+        }
+        series.push_back(std::move(sorted));
+    }
+    return series;
+}
+
+bool sweepsContext(const std::vector<SweepPoint>& plan)
+{
+    std::set<std::int64_t> lengths;
+    for (const SweepPoint& point : plan) {
+        if (point.contextLength)
+            lengths.insert(*point.contextLength);
+    }
+    return lengths.size() > 1;
+}
+
 } // namespace
 
 std::vector<std::string> writeRunPlots(const std::string& prefix, const std::vector<RunRecord>& runs)
@@ -119,6 +209,9 @@ std::vector<std::string> writeRunPlots(const std::string& prefix, const std::vec
     memory.setRunLabels(labels);
     memory.showRuns(runs);
     save(memory, prefix, "memory", files);
+    const QString over = runs.size() == 1 ? QString("one run") : QString("median over %1 runs").arg(runs.size());
+    savePositionChart({positionBand(runs.size() == 1 ? QString("run") : QString("generations"), runs)},
+                      QString("Inter-token latency by output position (%1)").arg(over), prefix, files);
     return files;
 }
 
@@ -138,6 +231,21 @@ std::vector<std::string> writeBenchmarkPlots(const std::string& prefix, const Be
     chart.setSweep("Peak resident memory (median over iterations)", axis, "peak RSS (MiB)",
                    seriesOf(results, plan, runs, &FigureSummaries::peakRssBytes, 1.0 / (1 << 20)));
     save(chart, prefix, "peak_memory", files);
+
+    std::vector<BandSeries> positions;
+    for (std::size_t c = 0; c < plan.size(); ++c) {
+        if (!runs[c].empty())
+            positions.push_back(positionBand(QString::fromStdString(plan[c].label()), runs[c]));
+    }
+    savePositionChart(positions, "Inter-token latency by output position (median over each configuration's runs)",
+                      prefix, files);
+    if (sweepsContext(plan)) {
+        BandChart depth;
+        depth.setBands("Inter-token latency by context depth (median over the decode tokens of all runs)",
+                       "prompt positions before decoding (text + image tokens)", "inter-token latency (ms)",
+                       "25th–75th percentile", depthBands(plan, runs), true);
+        save(depth, prefix, "itl_depth", files);
+    }
 
     // The per-run charts of the configuration with the most tokens (its last iteration).
     std::size_t longest = 0;

@@ -12,10 +12,12 @@
 namespace vlmscope {
 
 // Per-token TPS, per-token latency, per-second TPS, layer bars, category shares, layer x
-// step heatmap and memory of `runs` (overlaid where a chart overlays). Returns the files.
+// step heatmap, memory and inter-token latency by output position of `runs` (overlaid where
+// a chart overlays). Returns the files.
 std::vector<std::string> writeRunPlots(const std::string& prefix, const std::vector<RunRecord>& runs);
 
-// Decode TPS and TTFT over the swept parameter (one line per other setting), then the run
+// Decode TPS and TTFT over the swept parameter (one line per other setting), inter-token
+// latency by output position (and by context depth when --context-lengths sweeps), then the run
 // charts of the longest configuration's last run.
 std::vector<std::string> writeBenchmarkPlots(const std::string& prefix, const BenchmarkResults& results,
                                              const std::vector<SweepPoint>& plan,

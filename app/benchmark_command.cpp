@@ -1,6 +1,7 @@
 #include "app/benchmark_command.h"
 
 #include "app/batch_exports.h"
+#include "app/configuration_statistics.h"
 #include "app/interrupt.h"
 #include "app/progress_reporter.h"
 #include "core/engine/run_session.h"
@@ -113,6 +114,27 @@ void printSummaryTable(std::ostream& out, const std::vector<SweepPoint>& plan,
     }
 }
 
+// Medians with their 95% bootstrap intervals, convergence and warm-up per configuration.
+void printStatistics(std::ostream& out, const std::vector<SweepPoint>& plan,
+                     const std::vector<std::vector<RunRecord>>& runs,
+                     const std::vector<ConfigurationStatistics>& statistics, bool untilStable)
+{
+    out << "\nStatistics (95% bootstrap CI of the median; warm-up iterations found by change-point detection are "
+           "left out):\n";
+    for (std::size_t c = 0; c < plan.size(); ++c) {
+        if (!runs[c].empty())
+            out << statisticsReport(plan[c].label(), statistics[c]);
+    }
+    if (untilStable) {
+        std::size_t converged = 0, measured = 0;
+        for (std::size_t c = 0; c < plan.size(); ++c) {
+            measured += runs[c].empty() ? 0 : 1;
+            converged += statistics[c].converged() ? 1 : 0;
+        }
+        out << "Until stable: " << converged << " of " << measured << " configurations converged\n";
+    }
+}
+
 } // namespace
 
 int runBenchmarkCommand(const BatchContext& context)
@@ -122,19 +144,28 @@ int runBenchmarkCommand(const BatchContext& context)
     const ModelBundle bundle = context.loadModel();
     const RunSession session(bundle);
     const std::vector<SweepPoint> plan = planConfigurations(o);
+    const std::optional<StabilityTarget> target = stabilityTargetOf(o);
+    const int perConfiguration = target ? o.maxIterations : o.iterations;
     std::ostream& out = context.human();
-    out << "Configurations: " << plan.size() << ", iterations per configuration: " << o.iterations
-        << ", warm-up runs: " << o.run.warmup << "\n";
+    out << "Configurations: " << plan.size() << ", iterations per configuration: ";
+    if (target)
+        out << o.minIterations << " to " << o.maxIterations << ", until the 95% CI of the median decode TPS and TTFT "
+            << "is within ±" << *o.untilStablePct << "%";
+    else
+        out << o.iterations;
+    out << ", warm-up runs: " << o.run.warmup << "\n";
 
     const std::string logPath = !o.log ? std::string()
         : !o.logFile.empty() ? o.logFile
                              : automaticLogName("logs", bundle.source, std::nullopt, QDateTime::currentDateTime());
 
-    ProgressReporter progress(static_cast<int>(plan.size()) * o.iterations, !o.quiet);
+    ProgressReporter progress(static_cast<int>(plan.size()) * perConfiguration, !o.quiet);
     std::vector<std::vector<RunRecord>> runs(plan.size());
+    std::vector<ConfigurationStatistics> statistics(plan.size(), ConfigurationStatistics(target, o.run.discardFirst));
     std::vector<RunRecord> allRuns;
     for (std::size_t c = 0; c < plan.size() && !interrupted(); ++c) {
         const SweepPoint& config = plan[c];
+        ConfigurationStatistics& stats = statistics[c];
         BatchContext::applyThreads(config.threads);
         RunRequest request{o.run, o.inputIds};
         request.settings.maxNewTokens = config.maxTokens;
@@ -144,32 +175,50 @@ int runBenchmarkCommand(const BatchContext& context)
             request.settings.prompt = contextPrompt(*bundle.tokenizer, *config.contextLength);
             request.inputIds.reset();
         }
-        for (int i = 0; i < o.iterations && !interrupted(); ++i) {
-            progress.beginRun(config.label() + ", iteration " + std::to_string(i + 1) + "/" + std::to_string(o.iterations));
+        for (int i = 0; i < perConfiguration && !interrupted() && !stats.done(); ++i) {
+            progress.beginRun(config.label() + ", iteration " + std::to_string(i + 1) + (target ? " of at most " : "/")
+                              + std::to_string(perConfiguration));
             if (i > 0)
                 request.settings.warmup = 0;
             runs[c].push_back(session.run(request, &progress, &interruptFlag()));
             const RunRecord& record = runs[c].back();
             allRuns.push_back(record);
+            stats.add(record);
             if (o.detailedMetrics)
                 out << formatReport(record, true) << "\n";
             else if (!o.quiet)
                 printIteration(out, record);
+            if (target && !o.quiet)
+                out << "  " << stats.progressLine() << "\n";
             if (o.log)
                 appendRunToLog(logPath, record, o.logLevel, static_cast<int>(allRuns.size()), "benchmark");
         }
-        const auto tps = median(runs[c], [](const RunRecord& r) { return r.metrics.outputTps; });
-        const auto ttft = median(runs[c], [](const RunRecord& r) { return r.metrics.ttftS; });
-        if (!o.quiet)
-            out << "Results for " << config.label() << ": median decode " << (tps ? *tps : 0.0) << " tok/s, median TTFT "
-                << (ttft ? *ttft : 0.0) << " s\n";
+        if (target) // a configuration that converged early gives its unused iterations back to the ETA
+            progress.setTotalRuns(progress.totalRuns() - (perConfiguration - static_cast<int>(stats.iterations())));
+        const std::vector<RunRecord> kept = keptRuns(runs[c], stats);
+        const auto tps = median(kept, [](const RunRecord& r) { return r.metrics.outputTps; });
+        const auto ttft = median(kept, [](const RunRecord& r) { return r.metrics.ttftS; });
+        if (!o.quiet) {
+            out << "Results for " << config.label() << ": median decode " << (tps ? *tps : 0.0)
+                << " tok/s, median TTFT " << (ttft ? *ttft : 0.0) << " s";
+            if (stats.excludedIterations() > 0)
+                out << " (first " << stats.excludedIterations() << " iterations left out as warm-up)";
+            out << "\n";
+        }
     }
-    printSummaryTable(out, plan, runs);
-    if (o.log && !allRuns.empty()) {
-        appendBenchmarkSummaryToLog(logPath, allRuns);
+    std::vector<std::vector<RunRecord>> kept(plan.size());
+    std::vector<RunRecord> allKept;
+    for (std::size_t c = 0; c < plan.size(); ++c) {
+        kept[c] = keptRuns(runs[c], statistics[c]);
+        allKept.insert(allKept.end(), kept[c].begin(), kept[c].end());
+    }
+    printSummaryTable(out, plan, kept);
+    printStatistics(out, plan, runs, statistics, target.has_value());
+    if (o.log && !allKept.empty()) {
+        appendBenchmarkSummaryToLog(logPath, allKept);
         out << "Log: " << logPath << "\n";
     }
-    const BenchmarkOutcome outcome = writeBenchmarkExports(context, bundle, plan, runs);
+    const BenchmarkOutcome outcome = writeBenchmarkExports(context, bundle, plan, runs, statistics);
     if (interrupted())
         return 130;
     return outcome.exitCode;

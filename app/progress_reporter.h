@@ -15,6 +15,10 @@ public:
 
     // Announces the next run ("generation 2/5", "50 tokens, kv on, iteration 1/3").
     void beginRun(const std::string& label);
+    // --until-stable plans for the iteration limit; a configuration that converges early
+    // takes its unused iterations off the total (and the ETA).
+    void setTotalRuns(int totalRuns) { m_totalRuns = totalRuns; }
+    int totalRuns() const { return m_totalRuns; }
 
     void runStarted(const RunRecord& header) override;
     void tokenGenerated(const TokenEvent& token) override;

@@ -2,6 +2,7 @@
 #include "ui/welcome_dialog.h"
 
 #include "core/engine/engine.h"
+#include "core/io/run_manifest.h"
 #include "core/util/error.h"
 #include "core/version.h"
 #include "ui/app_theme.h"
@@ -448,6 +449,13 @@ QWidget* MainWindow::createComparisonTab()
     m_baselineBox->setToolTip(tr("The run the others are compared with; green is better, red is worse"));
     row->addWidget(m_baselineBox);
     layout->addLayout(row);
+    m_manifestWarning = new QLabel(page);
+    m_manifestWarning->setObjectName(QStringLiteral("manifestWarning"));
+    m_manifestWarning->setWordWrap(true);
+    m_manifestWarning->setTextFormat(Qt::PlainText);
+    m_manifestWarning->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 4px; }"));
+    m_manifestWarning->hide();
+    layout->addWidget(m_manifestWarning);
     m_comparisonView = makeTable(page, m_comparison, QStringLiteral("comparisonTable"));
     m_comparisonView->setSortingEnabled(false);
     layout->addWidget(m_comparisonView, 1);
@@ -921,6 +929,28 @@ void MainWindow::setBaselineRun(int comparedIndex)
     m_comparisonView->resizeColumnsToContents();
     for (int column = 1; column < m_comparison->columnCount(); ++column)
         m_comparisonView->setColumnWidth(column, std::min(m_comparisonView->columnWidth(column), 220));
+    refreshManifestWarning(comparedIndex);
+}
+
+void MainWindow::refreshManifestWarning(int comparedIndex)
+{
+    QStringList lines;
+    const auto manifestAt = [this](int i) {
+        return manifestOf(*m_runs->sharedRun(m_comparedRows[static_cast<std::size_t>(i)]));
+    };
+    const RunManifest baseline = manifestAt(comparedIndex);
+    for (int i = 0; i < static_cast<int>(m_comparedRows.size()); ++i) {
+        if (i == comparedIndex)
+            continue;
+        QStringList differences;
+        for (const std::string& d : describeManifestDifferences(baseline, manifestAt(i)))
+            differences << QString::fromStdString(d);
+        if (!differences.isEmpty())
+            lines << tr("%1 differs from the baseline (baseline vs it): %2")
+                         .arg(m_comparison->labels().value(i), differences.join(", "));
+    }
+    m_manifestWarning->setText(tr("Not like for like. ") + lines.join("\n"));
+    m_manifestWarning->setVisible(!lines.isEmpty());
 }
 
 void MainWindow::onHeatmapRowSelected(const QString& scope)

@@ -110,6 +110,8 @@ public Q_SLOTS:
     // Shows a run of the runs list in the cards, tables, text and heatmap.
     void showRun(int row);
     void setBaselineRun(int comparedIndex);
+    // The banner above the comparison table naming what differs in definitions or setup.
+    void refreshManifestWarning(int comparedIndex);
 
 Q_SIGNALS:
     void runAdded(int row);   // a run joined the runs list (finished, stopped or opened)
@@ -212,6 +214,7 @@ private:
     QTableView* m_comparisonView = nullptr;
     QComboBox* m_baselineBox = nullptr;
     QLabel* m_comparisonHint = nullptr;
+    QLabel* m_manifestWarning = nullptr; // runs measured under other rules or on another setup
     QListView* m_runView = nullptr;
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_topSplitter = nullptr;

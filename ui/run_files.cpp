@@ -6,6 +6,7 @@
 #include "core/io/generation_log.h"
 #include "core/io/generation_log_reader.h"
 #include "core/io/json_reader.h"
+#include "core/io/run_manifest.h"
 #include "core/io/run_record_json.h"
 #include "core/util/error.h"
 
@@ -96,6 +97,24 @@ void fillFromFigures(RunRecord& r, const RunFigures& f)
     r.endNs = secondsToNs(f.totalS);
 }
 
+// What the file recorded of its rules and machine, for the comparison's warning; files
+// that predate the manifest leave the definitions unknown rather than assumed.
+void applyManifest(RunRecord& r, const std::optional<RunManifest>& manifest)
+{
+    if (!manifest) {
+        r.definitionsId.clear();
+        return;
+    }
+    const std::string device = r.environment.device;
+    r.environment = manifest->environment;
+    if (r.environment.device.empty())
+        r.environment.device = device;
+    r.definitionsId = manifest->definitions.id;
+    r.settings.warmup = manifest->definitions.warmupRuns;
+    r.settings.discardFirst = manifest->definitions.discardFirst;
+    r.settings.stopAtEos = manifest->definitions.stopAtEos;
+}
+
 RunRecord benchmarkRun(const BenchmarkResults& results, const BenchmarkConfiguration& config)
 {
     RunRecord r;
@@ -115,6 +134,9 @@ RunRecord benchmarkRun(const BenchmarkResults& results, const BenchmarkConfigura
     r.metrics.inputTokens = r.inputTokens = config.contextLength;
     r.model.synthetic = results.model == "builtin" || results.model == "tiny" ||
                         results.model.find("synthetic") != std::string::npos;
+    applyManifest(r, results.manifest);
+    if (!results.manifest)
+        r.definitionsId = results.metricDefinitions; // empty for benchmark-tps.py's files
     return r;
 }
 
@@ -131,6 +153,7 @@ RunRecord recordFromLogSummary(const LogRunSummary& s)
     r.settings.device = s.device.empty() ? "cpu" : s.device;
     r.settings.maxNewTokens = std::max<std::int64_t>(1, s.maxTokens.value_or(s.outputTokens.value_or(1)));
     r.environment.device = r.settings.device;
+    applyManifest(r, manifestFromFields(s.manifest));
     r.startedAt = s.date;
     if (!parseRunStatus(s.status, &r.status))
         r.status = RunStatus::Finished;

@@ -80,6 +80,7 @@ private:
     QSpinBox* m_threads = nullptr;
     QComboBox* m_profiling = nullptr;
     QComboBox* m_device = nullptr;
+    QComboBox* m_precision = nullptr;
     QList<QWidget*> m_groups;
 };
 

@@ -40,12 +40,13 @@ void Engine::registerMetaTypes()
 
 void Engine::ensureModel(const RunSettings& settings)
 {
-    const std::string key = settings.model + '\n' + settings.tokenizer;
+    const WeightPrecision precision = parsePrecision(settings.dtype).value_or(WeightPrecision::Float32);
+    const std::string key = settings.model + '\n' + settings.tokenizer + '\n' + precisionName(precision);
     if (m_bundle && key == m_bundleKey)
         return;
     Q_EMIT modelLoading(QString::fromStdString(settings.model));
     m_bundle.reset();
-    m_bundle = std::make_unique<ModelBundle>(loadModelBundle(settings.model, settings.tokenizer));
+    m_bundle = std::make_unique<ModelBundle>(loadModelBundle(settings.model, settings.tokenizer, precision));
     m_bundleKey = key;
     Q_EMIT modelLoaded(QString::fromStdString(m_bundle->displayName), m_bundle->synthetic, m_bundle->loadSeconds);
 }

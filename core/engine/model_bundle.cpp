@@ -3,6 +3,7 @@
 #include "core/image/image_preprocessor.h"
 #include "core/model/safetensors_file.h"
 #include "core/util/error.h"
+#include "core/util/memory_budget.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -15,26 +16,48 @@ namespace {
 
 constexpr std::uint64_t kBuiltinSeed = 0x766c6d73636f7065; // "vlmscope"
 
-torch::Tensor tensorFromFile(const SafetensorsFile& file, const TensorInfo& info)
+// Matrices are the 2-D tensors of a nanoVLM state dict (linear weights, embeddings); with
+// bfloat16 weights they are converted as they are read, so loading never holds the whole
+// model in float32.
+bool heldInBf16(const TensorInfo& info, WeightPrecision precision)
 {
+    return precision == WeightPrecision::BFloat16 && info.shape.size() == 2;
+}
+
+torch::Tensor tensorFromFile(const SafetensorsFile& file, const TensorInfo& info, WeightPrecision precision)
+{
+    if (heldInBf16(info, precision)) {
+        if (info.dtype == DType::BF16) { // stored as we hold it: a straight copy
+            torch::Tensor tensor = torch::empty(info.shape, torch::kBFloat16);
+            file.readInto(info, tensor.data_ptr());
+            return tensor;
+        }
+        return tensorFromFile(file, info, WeightPrecision::Float32).to(torch::kBFloat16);
+    }
     if (info.dtype == DType::F32) {
-        // One copy out of the mapping; the map is released when loading finishes.
-        void* data = const_cast<std::uint8_t*>(file.data(info));
-        return torch::from_blob(data, info.shape, torch::kFloat32).clone();
+        // Read straight into memory LibTorch owns: the run never depends on the file again,
+        // and a file truncated while loading is an InputError, not SIGBUS.
+        torch::Tensor tensor = torch::empty(info.shape, torch::kFloat32);
+        file.readInto(info, tensor.data_ptr());
+        return tensor;
     }
     std::vector<float> values = file.toFloat32(info);
     return torch::tensor(values, torch::kFloat32).reshape(info.shape);
 }
 
-StateDict readStateDict(const std::string& path)
+StateDict readStateDict(const std::string& path, WeightPrecision precision)
 {
     const SafetensorsFile file = SafetensorsFile::open(path);
+    MemoryEstimate weights; // float32, or bfloat16 for the matrices
+    for (const TensorInfo& info : file.tensors())
+        weights.weightsBytes += info.numel() * (heldInBf16(info, precision) ? 2 : 4);
+    requireMemory(weights, path);
     StateDict dict;
     for (const TensorInfo& info : file.tensors()) {
         if (info.dtype != DType::F32 && info.dtype != DType::F16 && info.dtype != DType::BF16 && info.dtype != DType::F64)
             throw InputError(path + ": tensor '" + info.name + "' has dtype " + dtypeName(info.dtype)
                              + "; model weights must be floating point");
-        dict[info.name] = tensorFromFile(file, info);
+        dict[info.name] = tensorFromFile(file, info, precision);
     }
     return dict;
 }
@@ -44,12 +67,13 @@ std::string joinPath(const std::string& dir, const char* name)
     return QDir(QString::fromStdString(dir)).filePath(QString::fromLatin1(name)).toStdString();
 }
 
-ModelBundle builtinBundle(const std::string& spec)
+ModelBundle builtinBundle(const std::string& spec, WeightPrecision precision)
 {
     ModelBundle bundle;
     const bool tiny = spec == "tiny";
     ModelConfig config = tiny ? ModelConfig::tiny() : ModelConfig::builtin222m();
-    ModelWeights weights = syntheticWeights(config, kBuiltinSeed);
+    ModelWeights weights = syntheticWeights(config, kBuiltinSeed, precision);
+    weights.convertTo(precision);
     bundle.model = std::make_unique<NanoVlmModel>(std::move(config), std::move(weights));
     bundle.source = spec;
     bundle.displayName = tiny ? "tiny (synthetic weights)" : "builtin nanoVLM-222M shape (synthetic weights)";
@@ -57,7 +81,7 @@ ModelBundle builtinBundle(const std::string& spec)
     return bundle;
 }
 
-ModelBundle checkpointBundle(const std::string& dir)
+ModelBundle checkpointBundle(const std::string& dir, WeightPrecision precision)
 {
     const QFileInfo info(QString::fromStdString(dir));
     if (!info.exists())
@@ -76,7 +100,8 @@ ModelBundle checkpointBundle(const std::string& dir)
                          + " (download the missing file from the model's Hugging Face page)");
 
     ModelConfig config = ModelConfig::fromFile(configPath);
-    ModelWeights weights = weightsFromStateDict(config, readStateDict(weightsPath), weightsPath);
+    ModelWeights weights = weightsFromStateDict(config, readStateDict(weightsPath, precision), weightsPath);
+    weights.convertTo(precision);
     ModelBundle bundle;
     bundle.model = std::make_unique<NanoVlmModel>(std::move(config), std::move(weights));
     bundle.source = dir;
@@ -115,10 +140,11 @@ void attachTokenizer(ModelBundle& bundle, const std::string& tokenizerPath)
 
 } // namespace
 
-ModelBundle loadModelBundle(const std::string& spec, const std::string& tokenizerPath)
+ModelBundle loadModelBundle(const std::string& spec, const std::string& tokenizerPath, WeightPrecision precision)
 {
     const auto start = std::chrono::steady_clock::now();
-    ModelBundle bundle = (spec == "builtin" || spec == "tiny") ? builtinBundle(spec) : checkpointBundle(spec);
+    ModelBundle bundle =
+        (spec == "builtin" || spec == "tiny") ? builtinBundle(spec, precision) : checkpointBundle(spec, precision);
     attachTokenizer(bundle, tokenizerPath);
     bundle.loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return bundle;

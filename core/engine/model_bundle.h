@@ -26,8 +26,10 @@ struct ModelBundle {
 };
 
 // `spec` is "builtin" (nanoVLM-222M shape), "tiny", or a directory with config.json and
-// model.safetensors (+ tokenizer.json unless `tokenizerPath` is given). Throws InputError.
-ModelBundle loadModelBundle(const std::string& spec, const std::string& tokenizerPath = {});
+// model.safetensors (+ tokenizer.json unless `tokenizerPath` is given), its matrices held in
+// `precision`. Throws InputError.
+ModelBundle loadModelBundle(const std::string& spec, const std::string& tokenizerPath = {},
+                            WeightPrecision precision = WeightPrecision::Float32);
 
 struct ImageInput {
     torch::Tensor pixels; // [views, 3, S, S]

@@ -35,6 +35,17 @@ bool parseProfilingLevel(const std::string& name, ProfilingLevel* out) { return 
 const char* runStatusName(RunStatus status) { return kStatusNames[static_cast<std::size_t>(status)]; }
 bool parseRunStatus(const std::string& name, RunStatus* out) { return parseName(kStatusNames, name, out); }
 
+MetricDefinitions RunRecord::definitions() const
+{
+    MetricDefinitions d;
+    if (definitionsId != kMetricDefinitionsId)
+        d = MetricDefinitions{definitionsId, {}, {}, {}, {}, {}, {}, {}};
+    d.warmupRuns = settings.warmup;
+    d.discardFirst = settings.discardFirst;
+    d.stopAtEos = settings.stopAtEos;
+    return d;
+}
+
 TimingInput RunRecord::timingInput() const
 {
     TimingInput input;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/metrics/generation_metrics.h"
+#include "core/metrics/metric_definitions.h"
 #include "core/profiling/scope_table.h"
 
 #include <nlohmann/json.hpp>
@@ -75,6 +76,39 @@ struct EnvironmentInfo {
     std::string os;
     std::string appVersion;
     std::string gitCommit;
+    // Appended last so positional initialisers of the fields above keep working.
+    std::vector<std::string> cpuFlags; // the SIMD/matrix features kernels dispatch on (avx2, avx512f, amx_bf16...)
+    std::string blasPath;              // the libblas the process loaded (resolved), not the one configured
+    std::string dtype;                 // weight precision of the loaded model
+    std::string modelConfigHash;       // "sha256:<hex>" of the config's canonical JSON
+    std::string weightsHash;           // core/util/file_fingerprint.h; "synthetic-..." for built-in weights
+};
+
+// What one profiler action costs on this machine, measured at start-up with the real code
+// paths (core/profiling/overhead_calibration.h). Nanoseconds.
+struct ProfilerCalibration {
+    double scopeNs = 0;      // an empty layer scope, enter + exit
+    double opCallbackNs = 0; // the op profiler's callbacks around one ATen op
+    double allocationNs = 0; // the allocator hook on one allocation and its free
+};
+
+// The profiler's estimated cost in one run: its actions times their calibrated cost.
+struct ProfilerOverhead {
+    ProfilerCalibration calibration;
+    std::int64_t scopes = 0;      // layer scope enter/exit pairs
+    std::int64_t opCallbacks = 0; // ATen ops seen by the op callback
+    std::int64_t allocations = 0; // allocations the allocator hook saw
+    double estimatedNs() const
+    {
+        return static_cast<double>(scopes) * calibration.scopeNs
+            + static_cast<double>(opCallbacks) * calibration.opCallbackNs
+            + static_cast<double>(allocations) * calibration.allocationNs;
+    }
+    // Share of a run of `runNs`, in percent; 0 for an empty run.
+    double estimatedPct(std::int64_t runNs) const
+    {
+        return runNs > 0 ? estimatedNs() / static_cast<double>(runNs) * 100.0 : 0.0;
+    }
 };
 
 struct PhaseSpan {
@@ -154,9 +188,16 @@ struct RunRecord {
     std::vector<OpStat> ops;
     double cpuUtilization = 0;   // process CPU time / wall time over the run (1.0 = one core)
     std::int64_t kvCacheBytes = 0;
+    std::optional<ProfilerOverhead> overhead; // empty with profiling off and in older files
+    // The rules `metrics` follow: the current ones for runs measured or recomputed here; a
+    // file's for runs read from a .log or results file; empty when that file did not say.
+    std::string definitionsId = kMetricDefinitionsId;
 
     GenerationMetrics metrics;
 
+    // The rules `metrics` follow, with this run's warm-up and discard settings (fixed texts
+    // empty unless definitionsId is the current id).
+    MetricDefinitions definitions() const;
     // The metric inputs of this record (used to (re)compute `metrics`).
     TimingInput timingInput() const;
     void computeMetrics();

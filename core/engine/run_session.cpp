@@ -2,13 +2,17 @@
 
 #include "core/profiling/allocator_tracker.h"
 #include "core/profiling/op_profiler.h"
+#include "core/profiling/overhead_calibration.h"
 #include "core/profiling/system_probe.h"
 #include "core/tokenizer/streaming_decoder.h"
 #include "core/util/blas_probe.h"
 #include "core/util/error.h"
+#include "core/util/file_fingerprint.h"
+#include "core/util/memory_budget.h"
 #include "core/version.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QUuid>
 #include <QtGlobal>
 
@@ -125,6 +129,63 @@ std::vector<ScopeSummary> scopeSummaries(const ScopeTable& table, const ScopePro
     return scopes;
 }
 
+// What one generation allocates beyond the loaded weights: the KV cache (allocated for the
+// whole sequence up front), the prefill's activations and attention scores (for every step
+// without a cache), the vision encoder's, and the logits. An estimate to refuse work that
+// cannot fit, not a prediction of peak RSS; doubles, as a lying config could overflow int64.
+MemoryEstimate generationMemory(const ModelConfig& c, std::int64_t promptPositions, std::int64_t imageViews,
+                                const GenerationSettings& g)
+{
+    const double positions = static_cast<double>(promptPositions + g.maxNewTokens);
+    const double attended = g.useKvCache ? static_cast<double>(promptPositions) : positions;
+    const double lm = attended * (4.0 * c.lmHiddenDim + 3.0 * c.lmInterDim) + double(c.lmNHeads) * attended * attended
+        + 2.0 * c.lmVocabSize;
+    const double patches = static_cast<double>(c.vitNumPatches());
+    const double vision = double(imageViews) * (patches * (4.0 * c.vitHiddenDim + 2.0 * c.vitInterDim)
+                                                + double(c.vitNHeads) * patches * patches);
+    const double kv = g.useKvCache ? positions * 2.0 * double(c.lmNBlocks) * double(c.lmNKvHeads) * double(c.lmHeadDim()) : 0;
+    const auto bytes = [](double floats) {
+        return static_cast<std::int64_t>(std::min(floats * sizeof(float), 9.0e18));
+    };
+    MemoryEstimate estimate;
+    estimate.kvCacheBytes = bytes(kv);
+    estimate.activationBytes = bytes(lm + vision);
+    return estimate;
+}
+
+// Key order and spacing must not change the hash: nlohmann::json sorts keys.
+std::string configHash(const nlohmann::ordered_json& config)
+{
+    return "sha256:" + sha256Hex(nlohmann::json::parse(config.dump()).dump());
+}
+
+// Built-in weights come from a seeded generator: the first values of the first tensors it
+// draws identify the generator and its seed. These tensors stay float32 under every
+// --dtype, so the identity does not depend on the precision (the manifest's dtype says it).
+std::string syntheticWeightsHash(const ModelWeights& weights)
+{
+    constexpr std::int64_t kValues = 4096;
+    std::string bytes;
+    for (const torch::Tensor& tensor : {weights.vision.patchWeight, weights.vision.positionEmbedding}) {
+        const torch::Tensor head = tensor.flatten().narrow(0, 0, std::min(kValues, tensor.numel())).to(torch::kFloat32).contiguous();
+        bytes.append(static_cast<const char*>(head.data_ptr()), static_cast<std::size_t>(head.numel()) * sizeof(float));
+    }
+    return "synthetic-sha256/1:" + sha256Hex(bytes);
+}
+
+ProfilerOverhead overheadOf(const ProfilerCalibration& calibration, const RunRecord& record,
+                            const AllocatorTracker* allocator)
+{
+    ProfilerOverhead o;
+    o.calibration = calibration;
+    for (const ScopeSummary& scope : record.scopes)
+        o.scopes += scope.calls;
+    for (const OpStat& op : record.ops)
+        o.opCallbacks += op.count;
+    o.allocations = allocator ? allocator->allocations() : 0;
+    return o;
+}
+
 std::string statusDetail(const GenerationOutput& out, std::int64_t maxNewTokens)
 {
     if (out.stopped)
@@ -164,19 +225,28 @@ ModelSummary RunSession::modelSummary() const
     return m;
 }
 
-EnvironmentInfo RunSession::environment(const RunSettings& settings)
+EnvironmentInfo RunSession::environment(const RunSettings& settings) const
 {
     EnvironmentInfo env;
     env.cpuModel = cpuModelName();
+    env.cpuFlags = cpuKernelFlags();
     env.logicalCores = static_cast<int>(std::thread::hardware_concurrency());
     env.threads = at::get_num_threads();
-    env.blas = probeBlas().label;
+    const BlasInfo blas = probeBlas();
+    env.blas = blas.label;
+    env.blasPath = blas.path;
     env.torchVersion = TORCH_VERSION;
     env.qtVersion = qVersion();
     env.device = settings.device;
     env.os = osDescription();
     env.appVersion = VLMSCOPE_VERSION;
     env.gitCommit = VLMSCOPE_GIT_COMMIT;
+    const NanoVlmModel& model = *m_bundle.model;
+    env.dtype = precisionName(model.weights().precision());
+    env.modelConfigHash = configHash(model.config().toJson());
+    env.weightsHash = m_bundle.synthetic
+        ? syntheticWeightsHash(model.weights())
+        : weightsFileFingerprint(QDir(QString::fromStdString(m_bundle.source)).filePath("model.safetensors").toStdString());
     return env;
 }
 
@@ -201,9 +271,24 @@ RunRecord RunSession::run(const RunRequest& request, RunEventSink* sink, const s
     NanoVlmModel& model = *m_bundle.model;
     const GenerationSettings generation = generationSettings(settings);
     const Generator generator(model);
+    // Refuse what cannot fit before allocating it (a sequence beyond the context is left to
+    // the generator, whose message says so).
+    const auto requireMemoryFor = [&](const GenerationInput& input) {
+        const std::int64_t prompt = generator.promptPositions(input);
+        if (prompt + generation.maxNewTokens <= model.contextLength())
+            requireMemory(generationMemory(model.config(), prompt, input.pixels.defined() ? input.pixels.size(0) : 0,
+                                           generation),
+                          "--max-tokens " + std::to_string(generation.maxNewTokens));
+    };
+
+    // Once per process (about 10 ms), before the warm-up so its cache effects wash out.
+    std::optional<ProfilerCalibration> calibration;
+    if (settings.profiling != ProfilingLevel::Off)
+        calibration = profilerCalibration();
 
     if (settings.warmup > 0) {
         const GenerationInput warmupInput = prepareInput(request);
+        requireMemoryFor(warmupInput);
         for (int i = 0; i < settings.warmup && !(stop && stop->load()); ++i)
             generator.run(warmupInput, generation, nullptr, stop);
     }
@@ -212,6 +297,8 @@ RunRecord RunSession::run(const RunRequest& request, RunEventSink* sink, const s
     record.id = QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
     record.startedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
     record.settings = settings;
+    // The record states what the model actually ran in, whatever the request said.
+    record.settings.dtype = precisionName(m_bundle.model->precision());
     record.model = modelSummary();
     record.environment = environment(settings);
 
@@ -241,6 +328,8 @@ RunRecord RunSession::run(const RunRequest& request, RunEventSink* sink, const s
         record.statusDetail = std::move(detail);
         record.cpuUtilization = record.endNs > 0 ? static_cast<double>(processCpuNs() - cpu0) / record.endNs : 0;
         record.scopes = scopeSummaries(model.scopes(), &profiler, allocator.get());
+        if (calibration)
+            record.overhead = overheadOf(*calibration, record, allocator.get());
         record.computeMetrics();
         if (sink)
             sink->runEnded(record);
@@ -266,6 +355,7 @@ RunRecord RunSession::run(const RunRequest& request, RunEventSink* sink, const s
         recorder.phaseBegan(Phase::ImagePreprocess, 0);
         const GenerationInput input = prepareInput(request);
         recorder.phaseEnded(Phase::ImagePreprocess, 0);
+        requireMemoryFor(input);
         record.promptIds = input.promptIds;
         record.inputTokens = generator.promptPositions(input);
         record.imageTokens = input.pixels.defined() ? input.pixels.size(0) * model.imageTokensPerView() : 0;

@@ -30,7 +30,8 @@ public:
     // Settings the model needs that the user may leave implicit (EOS, defaults).
     GenerationSettings generationSettings(const RunSettings& settings) const;
     ModelSummary modelSummary() const;
-    static EnvironmentInfo environment(const RunSettings& settings);
+    // The machine, build and model identity of a run (the environment manifest).
+    EnvironmentInfo environment(const RunSettings& settings) const;
 
 private:
     GenerationInput prepareInput(const RunRequest& request) const;

@@ -443,6 +443,14 @@ BenchmarkResults buildBenchmarkResults(const BenchmarkSetup& setup,
     r.discardFirst = setup.discardFirst;
     for (const std::vector<RunRecord>& runs : runsPerConfiguration)
         r.results.push_back(summarizeConfiguration(runs, setup.detailed));
+    if (!runsPerConfiguration.empty() && !runsPerConfiguration.front().empty()) {
+        RunManifest manifest = manifestOf(runsPerConfiguration.front().front());
+        manifest.definitions.warmupRuns = setup.warmup;
+        manifest.definitions.discardFirst = setup.discardFirst;
+        if (setup.sweep == SweepDimension::Threads)
+            manifest.environment.threads = 0;
+        r.manifest = std::move(manifest);
+    }
     return r;
 }
 
@@ -489,6 +497,10 @@ nlohmann::ordered_json benchmarkResultsToJson(const BenchmarkResults& r)
         out["sweep"] = sweepToJson(r);
         out["warmup"] = r.warmup;
         out["discard_first"] = r.discardFirst;
+        if (r.manifest) {
+            out["definitions"] = definitionsToJson(r.manifest->definitions);
+            out["environment"] = environmentToJson(r.manifest->environment);
+        }
     }
     Json results = Json::array();
     for (const BenchmarkConfiguration& c : r.results)
@@ -521,6 +533,8 @@ BenchmarkResults benchmarkResultsFromJson(const nlohmann::ordered_json& document
     readSweep(top.field("sweep"), r);
     r.warmup = static_cast<int>(top.field("warmup").integer(0, std::numeric_limits<int>::max()));
     r.discardFirst = top.field("discard_first").nonNegative();
+    if (top.has("definitions") || top.has("environment"))
+        r.manifest = RunManifest{readDefinitions(top.field("definitions")), readEnvironment(top.field("environment"))};
     return r;
 }
 

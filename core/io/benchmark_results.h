@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/engine/run_record.h"
+#include "core/io/run_manifest.h"
 #include "core/metrics/aggregate.h"
 
 #include <nlohmann/json.hpp>
@@ -91,6 +92,9 @@ struct BenchmarkResults {
     SweepDimension sweep = SweepDimension::MaxTokens;
     int warmup = 0;
     std::int64_t discardFirst = 0;
+    // "definitions" and "environment" (of the first run; threads 0 in a thread sweep, where
+    // results[].threads says); empty in files written before them and the original's.
+    std::optional<RunManifest> manifest;
 };
 
 struct BenchmarkSetup {

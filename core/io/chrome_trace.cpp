@@ -1,6 +1,7 @@
 #include "core/io/chrome_trace.h"
 
 #include "core/io/json_reader.h"
+#include "core/io/run_manifest.h"
 #include "core/util/atomic_write.h"
 
 #include <algorithm>
@@ -314,14 +315,22 @@ std::string traceOf(const std::vector<const RunRecord*>& runs)
 {
     std::string out = "{\"traceEvents\":[";
     Json ids = Json::array();
+    Json manifests = Json::array(); // per run (pid order): the rules and machine of its figures
     for (std::size_t i = 0; i < runs.size(); ++i) {
         RunTrace trace(*runs[i], static_cast<int>(i) + 1);
         trace.build();
         trace.appendTo(out, static_cast<int>(i));
         ids.push_back(runs[i]->id);
+        Json manifest = manifestToJson(manifestOf(*runs[i]));
+        manifest["run"] = runs[i]->id;
+        manifests.push_back(std::move(manifest));
     }
     out += "],\"displayTimeUnit\":\"ms\",\"otherData\":";
-    out += dumpJson(Json{{"generator", "vlmscope"}, {"runs", std::move(ids)}}, -1);
+    out += dumpJson(Json{{"generator", "vlmscope"},
+                         {"metric_definitions", kMetricDefinitionsId},
+                         {"runs", std::move(ids)},
+                         {"manifests", std::move(manifests)}},
+                    -1);
     out += "}\n";
     return out;
 }

@@ -1,5 +1,6 @@
 #include "core/io/csv_export.h"
 
+#include "core/io/run_manifest.h"
 #include "core/util/atomic_write.h"
 
 #include <charconv>
@@ -112,12 +113,20 @@ std::string stepsCsv(const RunRecord& run)
     return out;
 }
 
+std::string csvManifestJson(const RunRecord& run)
+{
+    nlohmann::ordered_json doc = {{"run", run.id}, {"files", {"tokens.csv", "layers.csv", "steps.csv"}}};
+    doc.update(manifestToJson(manifestOf(run)));
+    return dumpJson(doc, 2) + "\n";
+}
+
 void writeCsv(const std::string& dir, const RunRecord& run)
 {
     const std::string base = dir.empty() || dir.back() == '/' ? dir : dir + "/";
     writeFileAtomically(base + "tokens.csv", tokensCsv(run));
     writeFileAtomically(base + "layers.csv", layersCsv(run));
     writeFileAtomically(base + "steps.csv", stepsCsv(run));
+    writeFileAtomically(base + kCsvManifestFile, csvManifestJson(run));
 }
 
 } // namespace vlmscope

@@ -20,8 +20,15 @@ std::string layersCsv(const RunRecord& run);
 // step,scope,calls,self_ms,inclusive_ms — one row per step and scope (long format).
 std::string stepsCsv(const RunRecord& run);
 
-// Writes tokens.csv, layers.csv and steps.csv into `dir` (created if missing), each
-// atomically. Throws RuntimeFailure.
+// The manifest of the tables (core/io/run_manifest.h) goes into a sidecar JSON file next to
+// them rather than into "#" comment lines: RFC 4180 has no comments, and pandas, R's read.csv
+// and spreadsheets would read such a line as a data row or fail on it.
+inline constexpr const char* kCsvManifestFile = "manifest.json";
+// {"run": id, "files": [...], "definitions": {...}, "environment": {...}}.
+std::string csvManifestJson(const RunRecord& run);
+
+// Writes tokens.csv, layers.csv, steps.csv and manifest.json into `dir` (created if
+// missing), each atomically. Throws RuntimeFailure.
 void writeCsv(const std::string& dir, const RunRecord& run);
 
 } // namespace vlmscope

@@ -2,6 +2,7 @@
 
 #include "core/io/layer_breakdown.h"
 #include "core/io/report_sections.h"
+#include "core/io/run_manifest.h"
 #include "core/io/text_format.h"
 #include "core/metrics/aggregate.h"
 #include "core/util/atomic_write.h"
@@ -63,6 +64,14 @@ void addEntryHeader(TextLines& out, const char* title, const RunRecord& record)
     out.add("Model: " + modelOf(record));
     out.add("Date: " + dateOf(record));
     out.add("Device: " + deviceOf(record));
+}
+
+// Two lines in the entry's header; readers that do not know them (the original tool's)
+// skip unknown "Label: value" lines.
+void addManifestLines(TextLines& out, const RunRecord& record)
+{
+    out.add(std::string(kLogDefinitionsLabel) + ": " + definitionsLogValue(record.definitions()));
+    out.add(std::string(kLogEnvironmentLabel) + ": " + environmentLogValue(record.environment));
 }
 
 void closeEntry(TextLines& out)
@@ -151,6 +160,8 @@ std::string formatLogEntry(const RunRecord& record, LogLevel level, int generati
     if (record.model.synthetic)
         out.add(std::string("Note: ") + label::kSynthetic);
     out.add(toolLine());
+    addManifestLines(out, record);
+    addOverheadLine(out, record);
     out.blank();
     out.add(std::string(20, '-') + " PERFORMANCE METRICS " + std::string(20, '-'));
     addThroughputLines(out, record);
@@ -211,6 +222,7 @@ std::string formatBenchmarkSummary(const std::vector<RunRecord>& runs)
         iterations += (iterations.empty() ? "" : ", ") + std::to_string(groups[tokens].size());
     out.add("Iterations per token count: " + iterations);
     out.add(toolLine());
+    addManifestLines(out, runs.front());
     out.blank();
 
     out.add("=== Summary of Results ===");

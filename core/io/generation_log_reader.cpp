@@ -2,6 +2,7 @@
 
 #include "core/io/generation_log.h"
 #include "core/io/report_sections.h"
+#include "core/io/run_manifest.h"
 #include "core/metrics/generation_metrics.h"
 #include "core/util/atomic_write.h"
 #include "core/util/error.h"
@@ -310,9 +311,20 @@ private:
             s.generationNumber = static_cast<int>(n);
         } else if (label == "Max tokens")
             return count(&s.maxTokens, value);
+        else if (label == kLogDefinitionsLabel || label == kLogEnvironmentLabel)
+            manifestLine(s, label == kLogDefinitionsLabel ? "definitions." : "environment.", value);
         else
             return performanceField(s, label, value); // the original had no PERFORMANCE line in some versions
         return true;
+    }
+
+    static void manifestLine(LogRunSummary& s, const char* prefix, std::string_view value)
+    {
+        constexpr std::size_t kMaxManifestFields = 64;
+        for (auto& field : manifestFieldsOfLogValue(prefix, capped(value))) {
+            if (s.manifest.size() < kMaxManifestFields)
+                s.manifest.push_back(std::move(field));
+        }
     }
 
     bool performanceField(LogRunSummary& s, std::string_view label, std::string_view value)

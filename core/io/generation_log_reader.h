@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace vlmscope {
@@ -33,6 +34,10 @@ struct LogRunSummary {
     bool synthetic = false;       // built-in weights: text not meaningful
     bool vlmscope = false;        // written by vlmscope (else by the original tool)
     std::optional<std::int64_t> maxTokens;
+    // The entry's "Metric definitions" and "Environment manifest" lines as key/value pairs
+    // ("definitions.id", "environment.threads", ...; core/io/run_manifest.h reads them).
+    // Empty for the original tool's logs and older vlmscope ones.
+    std::vector<std::pair<std::string, std::string>> manifest;
 
     std::optional<std::int64_t> totalTokens;
     std::optional<std::int64_t> inputTokens;

@@ -53,6 +53,28 @@ void addStatusLines(TextLines& out, const RunRecord& record)
     }
     if (record.model.synthetic)
         out.add(std::string("Note: ") + label::kSynthetic);
+    // Reduced precision changes both speed and numbers: never let a figure pass unlabelled.
+    if (!record.settings.dtype.empty() && record.settings.dtype != "float32")
+        out.add("Precision: " + singleLine(record.settings.dtype, 64)
+                + " weight matrices (float32 activations); logits differ slightly from float32");
+}
+
+std::string overheadSummary(const ProfilerOverhead& o, std::int64_t runNs)
+{
+    const ProfilerCalibration& c = o.calibration;
+    return formatFixed(o.estimatedNs() / 1e6, 3) + " ms, " + formatFixed(o.estimatedPct(runNs), 2) + "% of the run ("
+        + std::to_string(o.scopes) + " scopes x " + formatFixed(c.scopeNs, 1) + " ns, " + std::to_string(o.opCallbacks)
+        + " op callbacks x " + formatFixed(c.opCallbackNs, 1) + " ns, " + std::to_string(o.allocations)
+        + " allocations x " + formatFixed(c.allocationNs, 1) + " ns)";
+}
+
+void addOverheadLine(TextLines& out, const RunRecord& record)
+{
+    const std::string prefix = std::string(label::kOverhead) + ": ";
+    if (record.overhead)
+        out.add(prefix + overheadSummary(*record.overhead, record.endNs));
+    else if (record.settings.profiling == ProfilingLevel::Off)
+        out.add(prefix + "none (profiling off)");
 }
 
 void addThroughputLines(TextLines& out, const RunRecord& record)

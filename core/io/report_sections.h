@@ -37,6 +37,10 @@ void addPerSecondChunks(TextLines& out, const std::vector<double>& perSecondTps)
 // Per-second TPS, one second to a line ("- 0-1s: ...") as the original .log prints it.
 void addPerSecondLines(TextLines& out, const std::vector<double>& perSecondTps);
 void addEnvironmentSection(TextLines& out, const RunRecord& record);
+// "Profiler overhead (estimated): 1.234 ms, 0.45% of the run (...)"; "none" with profiling
+// off; nothing for records without the estimate (older files).
+void addOverheadLine(TextLines& out, const RunRecord& record);
+std::string overheadSummary(const ProfilerOverhead& overhead, std::int64_t runNs);
 
 // Shared labels, also read back by the log reader.
 namespace label {
@@ -50,6 +54,7 @@ inline constexpr const char* kItlSection = "Inter-token latency";
 inline constexpr const char* kMultimodalSection = "Multimodal breakdown";
 inline constexpr const char* kPhaseSection = "Phases";
 inline constexpr const char* kEnvironmentSection = "Environment";
+inline constexpr const char* kOverhead = "Profiler overhead (estimated)";
 } // namespace label
 
 } // namespace vlmscope

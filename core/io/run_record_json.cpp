@@ -1,5 +1,6 @@
 #include "core/io/run_record_json.h"
 
+#include "core/io/run_manifest.h"
 #include "core/util/atomic_write.h"
 #include "core/util/error.h"
 
@@ -56,14 +57,6 @@ Json modelToJson(const ModelSummary& m)
                 {"context_length", m.contextLength},
                 {"tokenizer", m.tokenizer},
                 {"config", m.config}};
-}
-
-Json environmentToJson(const EnvironmentInfo& e)
-{
-    return Json{{"cpu_model", e.cpuModel},       {"logical_cores", e.logicalCores}, {"threads", e.threads},
-                {"blas", e.blas},                {"torch_version", e.torchVersion}, {"qt_version", e.qtVersion},
-                {"device", e.device},            {"os", e.os},                      {"app_version", e.appVersion},
-                {"git_commit", e.gitCommit}};
 }
 
 Json intervalsToJson(const IntervalStats& s)
@@ -172,6 +165,21 @@ Json opsToJson(const std::vector<OpStat>& ops)
     return out;
 }
 
+Json overheadToJson(const std::optional<ProfilerOverhead>& overhead, std::int64_t endNs)
+{
+    if (!overhead)
+        return nullptr;
+    const ProfilerOverhead& o = *overhead;
+    return Json{{"scope_ns", o.calibration.scopeNs},
+                {"op_callback_ns", o.calibration.opCallbackNs},
+                {"allocation_ns", o.calibration.allocationNs},
+                {"scopes", o.scopes},
+                {"op_callbacks", o.opCallbacks},
+                {"allocations", o.allocations},
+                {"estimated_ms", o.estimatedNs() / 1e6},
+                {"estimated_pct", o.estimatedPct(endNs)}};
+}
+
 // ---- reading ----------------------------------------------------------------------------
 
 template <typename Enum>
@@ -225,22 +233,6 @@ ModelSummary readModel(const JsonReader& r)
         config.requireObject();
     m.config = config.json();
     return m;
-}
-
-EnvironmentInfo readEnvironment(const JsonReader& r)
-{
-    EnvironmentInfo e;
-    e.cpuModel = r.field("cpu_model").string();
-    e.logicalCores = static_cast<int>(r.field("logical_cores").integer(0, kMaxInt));
-    e.threads = static_cast<int>(r.field("threads").integer(0, kMaxInt));
-    e.blas = r.field("blas").string();
-    e.torchVersion = r.field("torch_version").string();
-    e.qtVersion = r.field("qt_version").string();
-    e.device = r.field("device").string();
-    e.os = r.field("os").string();
-    e.appVersion = r.field("app_version").string();
-    e.gitCommit = r.field("git_commit").string();
-    return e;
 }
 
 // A time inside the run: 0 <= t <= end_ns.
@@ -387,6 +379,22 @@ std::vector<std::int64_t> readPromptIds(const JsonReader& r)
     return ids;
 }
 
+// Calibrations are costs of a few nanoseconds to microseconds; a second per action is not one.
+std::optional<ProfilerOverhead> readOverhead(const JsonReader& r)
+{
+    if (r.isNull())
+        return std::nullopt;
+    r.requireObject();
+    ProfilerOverhead o;
+    o.calibration.scopeNs = r.field("scope_ns").number(0, 1e9);
+    o.calibration.opCallbackNs = r.field("op_callback_ns").number(0, 1e9);
+    o.calibration.allocationNs = r.field("allocation_ns").number(0, 1e9);
+    o.scopes = r.field("scopes").nonNegative();
+    o.opCallbacks = r.field("op_callbacks").nonNegative();
+    o.allocations = r.field("allocations").nonNegative();
+    return o;
+}
+
 void readSchema(const JsonReader& top)
 {
     top.requireObject();
@@ -405,6 +413,9 @@ void checkDerivedFields(const JsonReader& top)
         top.field("metric_definitions").string();
     if (top.has("metrics") && !top.field("metrics").isNull())
         top.field("metrics").requireObject();
+    // Follows from the settings (warm-up, discard): checked, not trusted; absent in older files.
+    if (top.has("definitions"))
+        readDefinitions(top.field("definitions"));
 }
 
 RunRecord readRecord(const JsonReader& top)
@@ -433,6 +444,8 @@ RunRecord readRecord(const JsonReader& top)
     record.ops = readOps(top.field("ops"), record.scopes.size());
     record.cpuUtilization = top.field("cpu_utilization").number(0);
     record.kvCacheBytes = top.field("kv_cache_bytes").nonNegative();
+    if (top.has("profiler_overhead"))
+        record.overhead = readOverhead(top.field("profiler_overhead"));
     try {
         record.computeMetrics();
     } catch (const InputError& error) {
@@ -448,6 +461,7 @@ nlohmann::ordered_json runRecordToJson(const RunRecord& r)
 {
     return Json{{"schema", kRunSchema},
                 {"metric_definitions", kMetricDefinitionsId},
+                {"definitions", definitionsToJson(r.definitions())},
                 {"id", r.id},
                 {"started_at", r.startedAt},
                 {"status", runStatusName(r.status)},
@@ -469,6 +483,7 @@ nlohmann::ordered_json runRecordToJson(const RunRecord& r)
                 {"ops", opsToJson(r.ops)},
                 {"cpu_utilization", r.cpuUtilization},
                 {"kv_cache_bytes", r.kvCacheBytes},
+                {"profiler_overhead", overheadToJson(r.overhead, r.endNs)},
                 {"metrics", metricsToJson(r.metrics)}};
 }
 

@@ -14,7 +14,9 @@ namespace vlmscope {
 inline constexpr std::size_t kMaxRunRecordBytes = std::size_t(512) << 20;
 
 // Every field, metrics included as computed (undefined figures as null), plus the
-// "metric_definitions" id the metrics were computed under.
+// "metric_definitions" id the metrics were computed under and the "definitions" object
+// (core/io/run_manifest.h). "definitions", the environment's cpu_flags, blas_path, dtype and
+// hashes, and "profiler_overhead" were added to vlmscope.run/1 later: files without them load.
 nlohmann::ordered_json runRecordToJson(const RunRecord& record);
 
 // Validates the document and rebuilds the record; `source` names it in error messages

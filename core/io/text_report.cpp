@@ -11,6 +11,7 @@ std::string formatReport(const RunRecord& record, bool detailed)
     TextLines out;
     out.add(kReportTitle);
     addStatusLines(out, record);
+    addOverheadLine(out, record);
     addThroughputLines(out, record);
     out.blank();
     addLatencySection(out, record.metrics);

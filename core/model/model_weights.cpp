@@ -33,7 +33,9 @@ public:
         if (it->second.sizes() != at::IntArrayRef(shape))
             throw InputError(m_source + ": tensor '" + name + "' has shape " + shapeText(it->second.sizes())
                              + ", expected " + shapeText(shape) + " from config.json");
-        torch::Tensor tensor = it->second.to(torch::kFloat32).contiguous();
+        // bfloat16 matrices stay as they were loaded (see WeightPrecision); the rest is float32.
+        const bool keep = it->second.scalar_type() == torch::kBFloat16 && shape.size() == 2;
+        torch::Tensor tensor = (keep ? it->second : it->second.to(torch::kFloat32)).contiguous();
         m_dict.erase(it);
         return tensor;
     }
@@ -152,48 +154,78 @@ DecoderWeights takeDecoder(StateDictTaker& sd, const ModelConfig& c)
 
 } // namespace
 
+template <typename Weights, typename Visit>
+void ModelWeights::forEachTensor(Weights& w, Visit&& visit)
+{
+    auto linear = [&visit](auto& l) {
+        visit(l.weight, TensorRole::Matrix);
+        visit(l.bias, TensorRole::Vector);
+    };
+    auto norm = [&visit](auto& n) {
+        visit(n.weight, TensorRole::Vector);
+        visit(n.bias, TensorRole::Vector);
+    };
+    visit(w.vision.patchWeight, TensorRole::Vector);
+    visit(w.vision.patchBias, TensorRole::Vector);
+    visit(w.vision.positionEmbedding, TensorRole::Vector);
+    for (auto& b : w.vision.blocks) {
+        norm(b.ln1);
+        norm(b.ln2);
+        for (auto* l : {&b.qkv, &b.out, &b.fc1, &b.fc2})
+            linear(*l);
+    }
+    norm(w.vision.finalNorm);
+    linear(w.projector);
+    visit(w.decoder.tokenEmbedding, TensorRole::Matrix);
+    if (!w.decoder.head.is_same(w.decoder.tokenEmbedding))
+        visit(w.decoder.head, TensorRole::Matrix);
+    norm(w.decoder.finalNorm);
+    for (auto& b : w.decoder.blocks) {
+        norm(b.norm1);
+        norm(b.norm2);
+        for (auto* l : {&b.q, &b.k, &b.v, &b.out, &b.gate, &b.up, &b.down})
+            linear(*l);
+    }
+}
+
 std::int64_t ModelWeights::parameterCount() const
 {
     std::int64_t count = 0;
-    auto add = [&count](const torch::Tensor& t) {
+    forEachTensor(*this, [&count](const torch::Tensor& t, TensorRole) {
         if (t.defined())
             count += t.numel();
-    };
-    auto addLinear = [&add](const LinearWeights& l) {
-        add(l.weight);
-        add(l.bias);
-    };
-    auto addNorm = [&add](const NormWeights& n) {
-        add(n.weight);
-        add(n.bias);
-    };
-    add(vision.patchWeight);
-    add(vision.patchBias);
-    add(vision.positionEmbedding);
-    for (const auto& b : vision.blocks) {
-        addNorm(b.ln1);
-        addNorm(b.ln2);
-        for (const auto* l : {&b.qkv, &b.out, &b.fc1, &b.fc2})
-            addLinear(*l);
-    }
-    addNorm(vision.finalNorm);
-    addLinear(projector);
-    add(decoder.tokenEmbedding);
-    if (!decoder.head.is_same(decoder.tokenEmbedding))
-        add(decoder.head);
-    addNorm(decoder.finalNorm);
-    for (const auto& b : decoder.blocks) {
-        addNorm(b.norm1);
-        addNorm(b.norm2);
-        for (const auto* l : {&b.q, &b.k, &b.v, &b.out, &b.gate, &b.up, &b.down})
-            addLinear(*l);
-    }
+    });
     return count;
 }
 
 std::int64_t ModelWeights::parameterBytes() const
 {
-    return parameterCount() * static_cast<std::int64_t>(decoder.tokenEmbedding.element_size());
+    std::int64_t bytes = 0;
+    forEachTensor(*this, [&bytes](const torch::Tensor& t, TensorRole) {
+        if (t.defined())
+            bytes += t.numel() * static_cast<std::int64_t>(t.element_size());
+    });
+    return bytes;
+}
+
+WeightPrecision ModelWeights::precision() const
+{
+    return decoder.tokenEmbedding.scalar_type() == torch::kBFloat16 ? WeightPrecision::BFloat16
+                                                                    : WeightPrecision::Float32;
+}
+
+void ModelWeights::convertTo(WeightPrecision target)
+{
+    const torch::ScalarType matrixType = target == WeightPrecision::BFloat16 ? torch::kBFloat16 : torch::kFloat32;
+    const bool tied = decoder.head.is_same(decoder.tokenEmbedding);
+    // Each tensor is replaced as it is converted (a no-op when it already has its type), so
+    // the old copy is freed before the next one is made.
+    forEachTensor(*this, [matrixType](torch::Tensor& t, TensorRole role) {
+        if (t.defined())
+            t = t.to(role == TensorRole::Matrix ? matrixType : torch::kFloat32).contiguous();
+    });
+    if (tied)
+        decoder.head = decoder.tokenEmbedding;
 }
 
 torch::Tensor ropeInverseFrequencies(const ModelConfig& config)
@@ -217,7 +249,7 @@ ModelWeights weightsFromStateDict(const ModelConfig& config, StateDict stateDict
     return weights;
 }
 
-ModelWeights syntheticWeights(const ModelConfig& config, std::uint64_t seed)
+ModelWeights syntheticWeights(const ModelConfig& config, std::uint64_t seed, WeightPrecision precision)
 {
     // Shapes come from the real parameter list, so the synthetic model can never drift
     // from what a checkpoint must hold. Values: N(0, 0.02) like the original init, norms 1,
@@ -225,8 +257,13 @@ ModelWeights syntheticWeights(const ModelConfig& config, std::uint64_t seed)
     torch::NoGradGuard noGrad;
     auto generator = at::detail::createCPUGenerator(seed);
     StateDict dict;
+    // Matrices drawn in float32 and rounded one by one: the bf16 model holds exactly the
+    // float32 model's values rounded, without ever holding the float32 model.
     auto normal = [&](std::vector<std::int64_t> shape, double std) {
-        return torch::empty(shape, torch::kFloat32).normal_(0.0, std, generator);
+        torch::Tensor values = torch::empty(shape, torch::kFloat32).normal_(0.0, std, generator);
+        if (precision == WeightPrecision::BFloat16 && shape.size() == 2)
+            values = values.to(torch::kBFloat16);
+        return values;
     };
     auto ones = [](std::int64_t n) { return torch::ones({n}, torch::kFloat32); };
     auto zeros = [](std::int64_t n) { return torch::zeros({n}, torch::kFloat32); };

@@ -1,8 +1,10 @@
 // The nanoVLM parameters as plain tensors, one struct per module, named after the
-// original state-dict paths. Float32, contiguous, on the model's device.
+// original state-dict paths. Contiguous; float32, or with the matrices in bfloat16 (see
+// weight_precision.h).
 #pragma once
 
 #include "core/model/model_config.h"
+#include "core/model/weight_precision.h"
 
 #include <torch/torch.h>
 
@@ -54,7 +56,20 @@ struct ModelWeights {
     DecoderWeights decoder;
 
     std::int64_t parameterCount() const;
-    std::int64_t parameterBytes() const;
+    std::int64_t parameterBytes() const; // as held in memory, in their current precision
+
+    // Of the matrices: Float32, or BFloat16 when loaded or converted that way.
+    WeightPrecision precision() const;
+    // Puts the matrices (linear weights, token embedding, head; a tied head stays tied) in
+    // `precision` and everything else in float32.
+    // Norms, biases, the patch embedding and position embeddings stay float32: they are a
+    // fraction of a percent of the bytes and the numerically delicate part.
+    void convertTo(WeightPrecision precision);
+
+private:
+    enum class TensorRole { Matrix, Vector };
+    template <typename Weights, typename Visit>
+    static void forEachTensor(Weights& weights, Visit&& visit);
 };
 
 using StateDict = std::map<std::string, torch::Tensor>;
@@ -63,8 +78,10 @@ using StateDict = std::map<std::string, torch::Tensor>;
 // arranges the tensors. `source` names the file in error messages.
 ModelWeights weightsFromStateDict(const ModelConfig& config, StateDict stateDict, const std::string& source);
 
-// Deterministic synthetic weights of the right shapes (the built-in models).
-ModelWeights syntheticWeights(const ModelConfig& config, std::uint64_t seed);
+// Deterministic synthetic weights of the right shapes (the built-in models); the matrices in
+// `precision`.
+ModelWeights syntheticWeights(const ModelConfig& config, std::uint64_t seed,
+                              WeightPrecision precision = WeightPrecision::Float32);
 
 // RoPE inverse frequencies exactly as the original computes them in float32.
 torch::Tensor ropeInverseFrequencies(const ModelConfig& config);

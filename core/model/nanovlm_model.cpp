@@ -1,24 +1,45 @@
 #include "core/model/nanovlm_model.h"
 
+#include "core/model/bf16_matvec.h"
 #include "core/util/error.h"
 
+#include <atomic>
 #include <cmath>
 
 namespace vlmscope {
 
 namespace {
 
+std::atomic<Float32Gemm> g_float32Gemm{Float32Gemm::OneDnn};
+
+bool useOneDnnForFloat32()
+{
+    static const bool available = at::hasMKLDNN();
+    return available && g_float32Gemm.load(std::memory_order_relaxed) == Float32Gemm::OneDnn;
+}
+
 // One-row inputs go through matrix-vector products: the GEMM path wastes over half the
-// memory bandwidth for M = 1 (issue 7), and decode is bandwidth bound.
+// memory bandwidth for M = 1 (issue 7), and decode is bandwidth bound. Bfloat16 matrices
+// take float32 activations: one row through our bf16 kernel, more rows through LibTorch's
+// bf16 GEMM (oneDNN), with the result and the bias added back in float32.
 torch::Tensor linear(const torch::Tensor& x, const LinearWeights& w)
 {
+    const bool bf16 = w.weight.scalar_type() == torch::kBFloat16;
     if (x.dim() == 2 && x.size(0) == 1) {
-        torch::Tensor y = at::mv(w.weight, x[0]);
+        torch::Tensor y = bf16 ? bf16MatVec(w.weight, x[0]) : at::mv(w.weight, x[0]);
         if (w.bias.defined())
             y.add_(w.bias);
         return y.unsqueeze(0);
     }
-    return at::linear(x, w.weight, w.bias);
+    if (!bf16) {
+        if (useOneDnnForFloat32())
+            return at::mkldnn_linear(x.to_mkldnn(), w.weight, w.bias).to_dense();
+        return at::linear(x, w.weight, w.bias);
+    }
+    torch::Tensor y = at::linear(x.to(torch::kBFloat16), w.weight).to(torch::kFloat32);
+    if (w.bias.defined())
+        y.add_(w.bias);
+    return y;
 }
 
 torch::Tensor rmsNorm(const torch::Tensor& x, const NormWeights& w, double eps)
@@ -34,6 +55,9 @@ torch::Tensor rotateHalf(const torch::Tensor& x)
 }
 
 } // namespace
+
+void setFloat32Gemm(Float32Gemm backend) { g_float32Gemm.store(backend); }
+Float32Gemm float32Gemm() { return useOneDnnForFloat32() ? Float32Gemm::OneDnn : Float32Gemm::Blas; }
 
 KvCache::KvCache(std::int64_t blocks, std::int64_t kvHeads, std::int64_t headDim, std::int64_t capacity)
     : m_capacity(capacity)
@@ -154,7 +178,7 @@ torch::Tensor NanoVlmModel::vitBlock(const VitBlockWeights& w, const torch::Tens
     torch::Tensor attended;
     {
         LayerScope scope(m_profiler, s.attn);
-        const auto qkv = at::linear(h, w.qkv.weight, w.qkv.bias).split(d, 2);
+        const auto qkv = linear(h, w.qkv).split(d, 2);
         auto toHeads = [&](const torch::Tensor& t) {
             return t.reshape({views, n, heads, headDim}).permute({0, 2, 1, 3}).reshape({views * heads, n, headDim});
         };
@@ -162,7 +186,7 @@ torch::Tensor NanoVlmModel::vitBlock(const VitBlockWeights& w, const torch::Tens
         torch::Tensor scores = at::bmm(q, k.transpose(1, 2)) * (1.0 / std::sqrt(static_cast<double>(headDim)));
         torch::Tensor y = at::bmm(scores.softmax(-1), v);
         y = y.view({views, heads, n, headDim}).permute({0, 2, 1, 3}).reshape({views, n, d});
-        attended = at::linear(y, w.out.weight, w.out.bias);
+        attended = linear(y, w.out);
     }
     torch::Tensor x = input + attended;
     {
@@ -170,8 +194,8 @@ torch::Tensor NanoVlmModel::vitBlock(const VitBlockWeights& w, const torch::Tens
         h = at::layer_norm(x, {d}, w.ln2.weight, w.ln2.bias, eps);
     }
     LayerScope scope(m_profiler, s.mlp);
-    torch::Tensor mlp = at::gelu(at::linear(h, w.fc1.weight, w.fc1.bias), "tanh");
-    return x + at::linear(mlp, w.fc2.weight, w.fc2.bias);
+    torch::Tensor mlp = at::gelu(linear(h, w.fc1), "tanh");
+    return x + linear(mlp, w.fc2);
 }
 
 torch::Tensor NanoVlmModel::project(const torch::Tensor& visionOut) const
@@ -183,13 +207,13 @@ torch::Tensor NanoVlmModel::project(const torch::Tensor& visionOut) const
     const std::int64_t out = side / s;
     torch::Tensor x = visionOut.reshape({views, out, s, out, s, d}).permute({0, 1, 3, 2, 4, 5});
     x = x.reshape({views, out * out, d * s * s});
-    return at::linear(x, m_weights.projector.weight);
+    return linear(x, m_weights.projector);
 }
 
 torch::Tensor NanoVlmModel::embedTokens(const torch::Tensor& ids) const
 {
     LayerScope scope(m_profiler, m_scope.tokenEmbedding);
-    return at::embedding(m_weights.decoder.tokenEmbedding, ids);
+    return at::embedding(m_weights.decoder.tokenEmbedding, ids).to(torch::kFloat32);
 }
 
 torch::Tensor NanoVlmModel::buildDecoderInput(const torch::Tensor& ids, const torch::Tensor& imageEmbeds) const

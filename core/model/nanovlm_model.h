@@ -11,12 +11,20 @@
 
 namespace vlmscope {
 
+// Who multiplies float32 matrices with more than one row (vision encoder, projector,
+// prefill): oneDNN (LibTorch's mkldnn, the default where LibTorch has it) or the BLAS
+// LibTorch links. Process-wide; the benchmark switches it to measure the difference.
+enum class Float32Gemm { OneDnn, Blas };
+void setFloat32Gemm(Float32Gemm backend);
+Float32Gemm float32Gemm(); // what is in effect (Blas when LibTorch lacks oneDNN)
+
 class NanoVlmModel {
 public:
     NanoVlmModel(ModelConfig config, ModelWeights weights);
 
     const ModelConfig& config() const { return m_config; }
     const ModelWeights& weights() const { return m_weights; }
+    WeightPrecision precision() const { return m_weights.precision(); }
     const ScopeTable& scopes() const { return m_scopes; }
 
     // Not owned; null (the default) turns layer timing off.

@@ -11,7 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -293,17 +296,22 @@ SafetensorsFile SafetensorsFile::open(const std::string& path)
     if (info.isDir())
         throw InputError(path + ": is a directory, not a .safetensors file");
     file.m_file = std::make_unique<QFile>(qpath);
-    if (!file.m_file->open(QIODevice::ReadOnly))
+    if (!file.m_file->open(QIODevice::ReadOnly | QIODevice::Unbuffered))
         throw InputError(path + ": cannot read: " + file.m_file->errorString().toStdString());
     const qint64 size = file.m_file->size();
-    if (size < 8)
-        throw InputError(path + ": file is too short to be safetensors (" + std::to_string(size)
-                         + " bytes, the header length alone takes 8)");
-    const uchar* mapped = file.m_file->map(0, size);
-    if (!mapped)
-        throw InputError(path + ": cannot memory-map: " + file.m_file->errorString().toStdString());
-    file.m_bytes = mapped;
-    file.m_size = static_cast<std::uint64_t>(size);
+    file.m_size = static_cast<std::uint64_t>(std::max<qint64>(size, 0));
+    file.m_owned = std::make_unique<std::string>();
+    if (file.m_size >= 8) {
+        // Only the header is read now; parse() rejects a length beyond the file or the limit
+        // before looking at the header bytes, so a short read here never reaches it.
+        std::string lengthBytes(8, '\0');
+        file.readAt(0, lengthBytes.data(), 8, "the header length");
+        const std::uint64_t headerLength = loadLittleEndian<quint64>(reinterpret_cast<const std::uint8_t*>(lengthBytes.data()));
+        const std::uint64_t available = std::min({headerLength, file.m_size - 8, kMaxHeaderBytes});
+        file.m_owned->resize(8 + available);
+        file.readAt(0, file.m_owned->data(), 8 + available, "the header");
+    }
+    file.m_bytes = reinterpret_cast<const std::uint8_t*>(file.m_owned->data());
     file.parse();
     return file;
 }
@@ -366,15 +374,52 @@ void SafetensorsFile::checkOwnTensor(const TensorInfo& tensor) const
         throw InputError(m_name + ": tensor " + quote(tensor.name) + " does not belong to this file");
 }
 
-const std::uint8_t* SafetensorsFile::data(const TensorInfo& tensor) const
+void SafetensorsFile::readAt(std::uint64_t offset, char* destination, std::uint64_t count, const std::string& what) const
+{
+    const int fd = m_file->handle();
+    std::uint64_t done = 0;
+    while (done < count) {
+        // pread keeps reads from several threads independent of a shared file position.
+        const std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(count - done, 1u << 30));
+        const ssize_t got = ::pread(fd, destination + done, chunk, static_cast<off_t>(offset + done));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            const qint64 now = QFileInfo(QString::fromStdString(m_name)).size();
+            throw InputError(m_name + ": cannot read " + what + " (bytes " + std::to_string(offset) + " to "
+                             + std::to_string(offset + count) + "): "
+                             + (got < 0 ? std::string(std::strerror(errno))
+                                        : "the file was truncated or replaced while loading (it was "
+                                              + std::to_string(m_size) + " bytes, now " + std::to_string(now) + ")"));
+        }
+        done += static_cast<std::uint64_t>(got);
+    }
+}
+
+void SafetensorsFile::readInto(const TensorInfo& tensor, void* destination) const
 {
     checkOwnTensor(tensor);
-    return m_bytes + m_dataStart + tensor.begin;
+    if (tensor.byteSize() == 0)
+        return;
+    if (m_file)
+        readAt(m_dataStart + tensor.begin, static_cast<char*>(destination), tensor.byteSize(),
+               "tensor " + quote(tensor.name));
+    else
+        std::memcpy(destination, m_bytes + m_dataStart + tensor.begin, tensor.byteSize());
+}
+
+std::string SafetensorsFile::bytes(const TensorInfo& tensor) const
+{
+    checkOwnTensor(tensor);
+    std::string raw(tensor.byteSize(), '\0');
+    readInto(tensor, raw.data());
+    return raw;
 }
 
 std::vector<float> SafetensorsFile::toFloat32(const TensorInfo& tensor) const
 {
-    const std::uint8_t* bytes = data(tensor);
+    const std::string raw = this->bytes(tensor);
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(raw.data());
     const std::size_t elementSize = dtypeSize(tensor.dtype);
     const std::size_t count = static_cast<std::size_t>(tensor.byteSize() / elementSize);
     std::vector<float> values(count);
@@ -418,7 +463,8 @@ std::vector<float> SafetensorsFile::toFloat32(const TensorInfo& tensor) const
 
 std::vector<std::int64_t> SafetensorsFile::toInt64(const TensorInfo& tensor) const
 {
-    const std::uint8_t* bytes = data(tensor);
+    const std::string raw = this->bytes(tensor);
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(raw.data());
     const std::size_t elementSize = dtypeSize(tensor.dtype);
     const std::size_t count = static_cast<std::size_t>(tensor.byteSize() / elementSize);
     std::vector<std::int64_t> values(count);

@@ -56,7 +56,9 @@ public:
     static constexpr std::uint64_t kMaxHeaderBytes = 100ull << 20;
     static constexpr std::size_t kMaxRank = 8;
 
-    // Memory-maps `path`. Throws InputError "<path>: <problem>".
+    // Opens `path` and reads its header; tensor bytes are read on demand. The file is read,
+    // not memory-mapped, so a file truncated or rewritten while we load it gives an
+    // InputError rather than SIGBUS. Throws InputError "<path>: <problem>".
     static SafetensorsFile open(const std::string& path);
     // Parses an in-memory copy; `name` stands for the path in messages.
     static SafetensorsFile fromBytes(std::string bytes, std::string name);
@@ -73,8 +75,10 @@ public:
     const TensorInfo* find(std::string_view tensorName) const;
     const std::map<std::string, std::string>& metadata() const { return m_metadata; }
 
-    // First byte of the tensor (not aligned: read through memcpy). Valid while *this lives.
-    const std::uint8_t* data(const TensorInfo& tensor) const;
+    // Copies the tensor's byteSize() bytes, as stored (little-endian), to `destination`.
+    // Throws InputError if the file no longer holds them. Safe to call from several threads.
+    void readInto(const TensorInfo& tensor, void* destination) const;
+    std::string bytes(const TensorInfo& tensor) const;
     // F32/F16/BF16/F64 as float32 (F16/BF16 exactly, F64 rounded). Throws InputError for
     // integer and bool tensors.
     std::vector<float> toFloat32(const TensorInfo& tensor) const;
@@ -85,12 +89,14 @@ private:
     SafetensorsFile() = default;
     void parse();
     void checkOwnTensor(const TensorInfo& tensor) const;
+    // Reads exactly `count` bytes at `offset` of the open file; `what` names them in errors.
+    void readAt(std::uint64_t offset, char* destination, std::uint64_t count, const std::string& what) const;
 
     std::string m_name;
-    std::unique_ptr<QFile> m_file;        // set when memory-mapped
-    std::unique_ptr<std::string> m_owned; // set by fromBytes; heap-held so moves keep m_bytes valid
-    const std::uint8_t* m_bytes = nullptr;
-    std::uint64_t m_size = 0;
+    std::unique_ptr<QFile> m_file;        // set by open(): tensor bytes are read from it
+    std::unique_ptr<std::string> m_owned; // the whole file (fromBytes) or its header (open)
+    const std::uint8_t* m_bytes = nullptr; // m_owned's bytes; heap-held so moves keep it valid
+    std::uint64_t m_size = 0;              // of the whole file
     std::uint64_t m_dataStart = 0;
     std::vector<TensorInfo> m_tensors;
     std::map<std::string, std::size_t, std::less<>> m_index;

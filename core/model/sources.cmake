@@ -1,10 +1,12 @@
 # Checkpoint parsing (no LibTorch): safetensors reader/writer and the nanoVLM config.
 list(APPEND VLMSCOPE_BASE_SOURCES
   model/safetensors_file.h model/safetensors_file.cpp
-  model/model_config.h model/model_config.cpp)
+  model/model_config.h model/model_config.cpp
+  model/weight_precision.h model/weight_precision.cpp)
 
 # The LibTorch model.
 list(APPEND VLMSCOPE_TORCH_SOURCES
   model/model_weights.h model/model_weights.cpp
+  model/bf16_matvec.h model/bf16_matvec.cpp
   model/kv_cache.h
   model/nanovlm_model.h model/nanovlm_model.cpp)

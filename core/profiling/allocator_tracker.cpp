@@ -11,6 +11,8 @@ void AllocatorTracker::reportMemoryUsage(void*, int64_t allocSize, int64_t total
 {
     if (device.type() != c10::DeviceType::CPU)
         return;
+    if (allocSize > 0)
+        m_allocations.fetch_add(1, std::memory_order_relaxed);
     m_current.store(totalAllocated, std::memory_order_relaxed);
     std::int64_t peak = m_peak.load(std::memory_order_relaxed);
     while (totalAllocated > peak && !m_peak.compare_exchange_weak(peak, totalAllocated, std::memory_order_relaxed)) {

@@ -28,6 +28,8 @@ public:
     // report).
     std::int64_t currentBytes() const { return m_current.load(std::memory_order_relaxed); }
     std::int64_t peakBytes() const { return m_peak.load(std::memory_order_relaxed); }
+    // Allocations reported on every thread since install (each costs the hook a call).
+    std::int64_t allocations() const { return m_allocations.load(std::memory_order_relaxed); }
     // Bytes allocated while each scope was the innermost one (engine thread only).
     const std::vector<std::int64_t>& allocatedPerScope() const { return m_perScope; }
 
@@ -36,6 +38,7 @@ private:
     std::thread::id m_owner;
     std::atomic<std::int64_t> m_current{-1};
     std::atomic<std::int64_t> m_peak{-1};
+    std::atomic<std::int64_t> m_allocations{0};
     std::vector<std::int64_t> m_perScope;
 };
 

@@ -4,4 +4,6 @@ list(APPEND VLMSCOPE_BASE_SOURCES
   profiling/system_probe.h profiling/system_probe.cpp)
 list(APPEND VLMSCOPE_TORCH_SOURCES
   profiling/allocator_tracker.h profiling/allocator_tracker.cpp
-  profiling/op_profiler.h profiling/op_profiler.cpp)
+  profiling/op_profiler.h profiling/op_profiler.cpp
+  profiling/cuda_memory.h profiling/cuda_memory.cpp
+  profiling/overhead_calibration.h profiling/overhead_calibration.cpp)

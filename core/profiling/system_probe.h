@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace vlmscope {
 
@@ -15,6 +17,18 @@ std::int64_t processCpuNs();
 std::int64_t monotonicNs();
 // "Intel(R) Xeon(R) Platinum 8480+" or "unknown CPU".
 std::string cpuModelName();
+// The CPU features LibTorch's and BLAS's kernels dispatch on (kKernelCpuFlags) that this
+// CPU has, in that order; empty when /proc/cpuinfo has no flags line (non-x86).
+std::vector<std::string> cpuKernelFlags();
+// The same from one "flags : fpu vme ... avx2 ..." line of /proc/cpuinfo.
+std::vector<std::string> kernelFlagsOf(std::string_view flagsLine);
+// Which features decide kernel speed: vector widths, FMA, bf16/fp16 and int8 dot products,
+// AMX tiles. The full list (100+ flags) would drown the ones that matter.
+inline constexpr const char* kKernelCpuFlags[] = {
+    "sse4_2",   "avx",      "avx2",        "fma",         "f16c",        "avx_vnni", "avx512f",
+    "avx512bw", "avx512vl", "avx512dq",    "avx512_vnni", "avx512_bf16", "avx512_fp16",
+    "amx_tile", "amx_bf16", "amx_int8",    "asimd",       "sve",         "sve2",     "bf16",
+    "i8mm"};
 // "Debian GNU/Linux 12 (bookworm), Linux 6.1.0"
 std::string osDescription();
 // Bytes of memory the kernel says are available to new allocations (MemAvailable).

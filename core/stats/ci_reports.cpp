@@ -37,13 +37,20 @@ std::string suiteOf(const MetricComparison& c)
     return c.spec.configuration.empty() ? "all" : c.spec.configuration;
 }
 
+// "p = 0.012", or "p < 0.001" where formatPValue gives "< 0.001".
+std::string pEquals(double p)
+{
+    const std::string text = formatPValue(p);
+    return text.front() == '<' ? "p " + text : "p = " + text;
+}
+
 std::string details(const GateVerdict& v)
 {
     const MetricComparison& c = v.comparison;
     return "baseline " + std::to_string(c.difference.baselineCount) + " and candidate "
         + std::to_string(c.difference.candidateCount) + " samples (one per " + c.spec.sampleKind + "); Mann-Whitney "
-        + (c.exactTest ? "exact" : "normal approximation") + " p = " + formatPValue(c.pValue)
-        + ", Holm-adjusted over the gated comparisons p = " + formatPValue(v.adjustedP);
+        + (c.exactTest ? "exact" : "normal approximation") + " " + pEquals(c.pValue)
+        + ", Holm-adjusted over the gated comparisons " + pEquals(v.adjustedP);
 }
 
 // Markdown table cells: no row breaks, no column breaks, no HTML.

@@ -7,11 +7,21 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <cerrno>
+#include <cstring>
+
 namespace vlmscope {
 
 namespace {
 
 QString qpath(const std::string& path) { return QString::fromStdString(path); }
+
+// Qt reports a failed write as "Unknown error"; the system's reason ("File too large", "No
+// space left on device") is what the user needs.
+std::string failureReason(const QSaveFile& file, int systemError)
+{
+    return systemError != 0 ? std::strerror(systemError) : file.errorString().toStdString();
+}
 
 } // namespace
 
@@ -22,16 +32,24 @@ void writeFileAtomically(const std::string& path, std::string_view bytes)
         throw RuntimeFailure(path + ": cannot create directory " + info.absolutePath().toStdString());
 
     QSaveFile file(qpath(path));
-    if (!file.open(QIODevice::WriteOnly))
+    // Unbuffered: Qt 6.4's commit() ignores a failed flush of its buffer and renames the
+    // short file into place (a full disk would truncate the log); direct writes report it.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
         throw RuntimeFailure(path + ": cannot write: " + file.errorString().toStdString());
+    errno = 0;
     const qint64 written = file.write(bytes.data(), static_cast<qint64>(bytes.size()));
     if (written != static_cast<qint64>(bytes.size())) {
-        const std::string reason = file.errorString().toStdString();
+        const std::string reason = failureReason(file, errno);
         file.cancelWriting();
         throw RuntimeFailure(path + ": write failed (" + reason + "); previous file left intact");
     }
+    if (file.size() != static_cast<qint64>(bytes.size())) { // never rename a short file into place
+        file.cancelWriting();
+        throw RuntimeFailure(path + ": write failed (only part of the data reached the disk); previous file left intact");
+    }
+    errno = 0;
     if (!file.commit())
-        throw RuntimeFailure(path + ": could not finish writing (" + file.errorString().toStdString()
+        throw RuntimeFailure(path + ": could not finish writing (" + failureReason(file, errno)
                              + "); previous file left intact");
 }
 

@@ -152,6 +152,8 @@ private Q_SLOTS:
                     run["decode_tps"] = run["decode_tps"].get<double>() * speed;
                     run["ttft_s"] = run["ttft_s"].get<double>() / speed;
                     run["peak_rss_bytes"] = run["peak_rss_bytes"].get<double>() / speed;
+                    for (auto& latency : run["token_latencies_ms"])
+                        latency = latency.get<double>() / speed;
                 }
             }
             QFile out(d + "/" + name);
@@ -163,14 +165,71 @@ private Q_SLOTS:
         const QStringList common{"--batch", "--benchmark", "--model", "tiny", "--max-tokens", "3,5", "--iterations",
                                  "2", "--no-log", "--output", "again.json", "--max-regression", "50"};
         const Result failing = runIn(d, common + QStringList{"--baseline", d + "/faster-baseline.json"});
+        // The gate fails only on significant regressions: 2 vs 2 runs (and 4 vs 4 latencies of
+        // 3-token runs) cannot reach significance and say so; 8 vs 8 latencies of 5 tokens can.
         QCOMPARE(failing.exitCode, 3);
-        QVERIFY2(failing.err.contains("regression: decode TPS of 3 tokens"), failing.err.constData());
-        QVERIFY(failing.err.contains("regression: decode TPS of 5 tokens"));
-        QVERIFY(failing.err.contains("regression: TTFT of 3 tokens"));
-        QVERIFY(failing.err.contains("regression: peak RSS of 3 tokens"));
+        QVERIFY2(failing.err.contains("regression: token latency of 5 tokens, kv on, all threads: "),
+                 failing.err.constData());
+        QVERIFY(!failing.err.contains("regression: decode TPS"));
+        QVERIFY(failing.err.contains("cannot judge: decode TPS of 3 tokens, kv on, all threads ("));
+        QVERIFY(failing.err.contains("cannot judge: TTFT of 5 tokens, kv on, all threads ("));
+        QVERIFY(failing.err.contains("cannot judge: peak RSS of 3 tokens, kv on, all threads ("));
+        QVERIFY(failing.err.contains("cannot judge: token latency of 3 tokens, kv on, all threads ("));
         const Result passing = runIn(d, common + QStringList{"--baseline", d + "/slower-baseline.json"});
         QCOMPARE(passing.exitCode, 0);
         QVERIFY(!passing.err.contains("regression:"));
+    }
+
+    // The A/B pass prints the measured overhead next to the estimate, and --json carries both.
+    void overheadCheckPrintsBothFigures()
+    {
+        const QString d = m_dir.filePath("overhead");
+        QDir().mkpath(d);
+        const QStringList common{"--batch", "--model", "tiny", "--max-tokens", "6", "--no-image", "--prompt", "Hi",
+                                 "--ignore-eos", "--overhead-check"};
+        const Result text = runIn(d, common);
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("Overhead check (layers vs off, 3 alternating pairs, medians):"), text.out.constData());
+        QVERIFY(text.out.contains("  decode TPS: "));
+        QVERIFY(text.out.contains(" -> measured overhead "));
+        QVERIFY(text.out.contains("  estimated overhead: "));
+        QVERIFY(text.out.contains(" ns per scope, "));
+
+        const Result json = runIn(d, common + QStringList{"--json", "--profile", "ops"});
+        QCOMPARE(json.exitCode, 0);
+        const nlohmann::json doc = nlohmann::json::parse(json.out.toStdString());
+        const nlohmann::json& check = doc.at("overhead_check");
+        QCOMPARE(check.at("profiling").get<std::string>(), std::string("ops"));
+        QCOMPARE(check.at("pairs").get<int>(), 3);
+        QVERIFY(check.at("measured_decode_tps_overhead_pct").is_number());
+        QVERIFY(check.at("measured_ttft_overhead_pct").is_number());
+        QVERIFY(check.at("estimated_overhead_pct").get<double>() > 0);
+        QVERIFY(check.at("op_callback_ns").get<double>() > 0);
+        // The run itself states its estimate.
+        QVERIFY(doc.at("runs").at(0).contains("metrics"));
+
+        const Result refused = runIn(d, common + QStringList{"--profile", "off"});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY(refused.err.contains("--overhead-check measures the cost of --profile layers or ops"));
+    }
+
+    // A baseline measured with other settings or elsewhere is still compared, with a warning.
+    void baselineDifferencesAreWarned()
+    {
+        const QString d = m_dir.filePath("manifest");
+        QDir().mkpath(d);
+        const QStringList common{"--batch", "--model", "tiny", "--max-tokens", "4", "--no-image", "--prompt", "Hi",
+                                 "--ignore-eos", "--no-log"};
+        QCOMPARE(runIn(d, common + QStringList{"--threads", "1", "--output", "base.json"}).exitCode, 0);
+        const Result same = runIn(d, common + QStringList{"--threads", "1", "--baseline", "base.json"});
+        QVERIFY2(!same.err.contains("baseline differs"), same.err.constData());
+        const Result other = runIn(d, common + QStringList{"--threads", "2", "--warmup", "1", "--baseline", "base.json",
+                                                           "--json"});
+        QVERIFY2(other.err.contains("warning: baseline differs (base.json vs this run): warm-up runs 0 vs 1, threads 1 vs 2"),
+                 other.err.constData());
+        const nlohmann::json doc = nlohmann::json::parse(other.out.toStdString());
+        const std::string notes = doc.at("gate").at("notes").dump();
+        QVERIFY2(notes.find("threads 1 vs 2") != std::string::npos, notes.c_str());
     }
 
     void runtimeFailureExitsTwo()

@@ -1,9 +1,14 @@
-// Engine benchmark: load time, TTFT, decode tokens/s and per-token latency of the built-in
-// nanoVLM-222M-shaped model, with and without the KV cache. Prints figures; never fails on
-// time. Usage: bench_engine [--model builtin|tiny|DIR] [--tokens N] [--runs N] [--threads N]
-#include "core/engine/generator.h"
+// Engine benchmark: the table of issue 7 in one run. For each weight precision and thread
+// count: measured read bandwidth and the decode roofline it implies, then TTFT (with its
+// vision / prefill parts), decode tokens/s and per-token latency of the built-in
+// nanoVLM-222M-shaped model with the KV cache on and off and with profiling off / layers /
+// ops, and the instrumentation overhead. Medians over --runs runs after one warm-up run.
+// Prints figures; never fails on time.
+// Usage: bench_engine [--model builtin|tiny|DIR] [--tokens N] [--runs N] [--threads 1,2]
+//                     [--dtype float32,bf16] [--no-kv-tokens N]
 #include "core/engine/model_bundle.h"
 #include "core/engine/run_session.h"
+#include "core/model/bf16_matvec.h"
 #include "core/util/blas_probe.h"
 
 #include <QCoreApplication>
@@ -12,48 +17,88 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 
 using namespace vlmscope;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-class TokenClock : public GenerationObserver {
-public:
-    Clock::time_point start = Clock::now();
-    std::vector<double> tokenSeconds;
-    void tokenGenerated(std::int64_t, std::int64_t) override
-    {
-        tokenSeconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-    }
-};
-
-double percentile(std::vector<double> values, double p)
+double median(std::vector<double> values)
 {
     if (values.empty())
         return 0;
     std::sort(values.begin(), values.end());
-    const double rank = p / 100.0 * static_cast<double>(values.size() - 1);
-    const auto lo = static_cast<std::size_t>(rank);
-    const std::size_t hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (rank - static_cast<double>(lo)) * (values[hi] - values[lo]);
+    const std::size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-struct RunFigures {
-    double ttft, decodeTps;
-    std::vector<double> itl;
+// Best of five sums over 512 MiB: what one decode step can hope to stream.
+double readBandwidth()
+{
+    const torch::Tensor big = torch::ones({512LL * 1024 * 1024 / 4}, torch::kFloat32);
+    double best = 0;
+    for (int r = 0; r < 5; ++r) {
+        const auto start = Clock::now();
+        const double sum = big.sum().item<double>();
+        const double s = std::chrono::duration<double>(Clock::now() - start).count();
+        if (sum > 0)
+            best = std::max(best, static_cast<double>(big.nbytes()) / s);
+    }
+    return best;
+}
+
+// The bytes a decode step must read: every language-model matrix and the head.
+std::int64_t decodeStepBytes(const ModelWeights& weights)
+{
+    const DecoderWeights& d = weights.decoder;
+    std::int64_t bytes = d.head.nbytes() + d.finalNorm.weight.nbytes();
+    for (const LmBlockWeights& b : d.blocks) {
+        bytes += b.norm1.weight.nbytes() + b.norm2.weight.nbytes();
+        for (const LinearWeights* l : {&b.q, &b.k, &b.v, &b.out, &b.gate, &b.up, &b.down})
+            bytes += l->weight.nbytes();
+    }
+    return bytes;
+}
+
+double phaseMs(const RunRecord& record, Phase phase)
+{
+    std::int64_t ns = 0;
+    for (const PhaseSpan& p : record.phases)
+        if (p.phase == phase)
+            ns += p.endNs - p.beginNs;
+    return static_cast<double>(ns) / 1e6;
+}
+
+struct RowFigures {
+    double ttftS = 0, visionMs = 0, prefillMs = 0, decodeTps = 0, itlP50Ms = 0, itlP99Ms = 0, peakRssMb = 0;
 };
 
-RunFigures runOnce(const Generator& generator, const GenerationInput& input, const GenerationSettings& settings)
+RowFigures measure(const RunSession& session, const RunSettings& settings, int runs)
 {
-    TokenClock clock;
-    generator.run(input, settings, &clock);
-    RunFigures f{clock.tokenSeconds.front(), 0, {}};
-    for (std::size_t i = 1; i < clock.tokenSeconds.size(); ++i)
-        f.itl.push_back(clock.tokenSeconds[i] - clock.tokenSeconds[i - 1]);
-    const double decodeSpan = clock.tokenSeconds.back() - clock.tokenSeconds.front();
-    f.decodeTps = decodeSpan > 0 ? static_cast<double>(f.itl.size()) / decodeSpan : 0;
-    return f;
+    session.run({settings, {}}); // warm-up
+    std::vector<double> ttft, vision, prefill, tps, p50, p99, rss;
+    for (int r = 0; r < runs; ++r) {
+        const RunRecord record = session.run({settings, {}});
+        const GenerationMetrics& m = record.metrics;
+        ttft.push_back(m.ttftS.value_or(0));
+        vision.push_back(phaseMs(record, Phase::VisionEncoder) + phaseMs(record, Phase::Projector));
+        prefill.push_back(phaseMs(record, Phase::Prefill));
+        tps.push_back(m.outputTps.value_or(0));
+        p50.push_back(m.itl.p50.value_or(0) * 1e3);
+        p99.push_back(m.itl.p99.value_or(0) * 1e3);
+        rss.push_back(static_cast<double>(m.rss.peakBytes.value_or(0)) / 1e6);
+    }
+    return {median(ttft), median(vision), median(prefill), median(tps), median(p50), median(p99),
+            *std::max_element(rss.begin(), rss.end())};
+}
+
+std::vector<int> parseInts(const QString& list)
+{
+    std::vector<int> values;
+    for (const QString& item : list.split(',', Qt::SkipEmptyParts))
+        values.push_back(item.toInt());
+    return values;
 }
 
 } // namespace
@@ -64,98 +109,71 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parser.addOptions({{"model", "model spec", "SPEC", "builtin"},
                        {"tokens", "new tokens", "N", "100"},
+                       {"no-kv-tokens", "new tokens of the runs without KV cache", "N", "50"},
                        {"runs", "measured runs per configuration", "N", "5"},
-                       {"threads", "intra-op threads", "N", "2"}});
+                       {"threads", "intra-op thread counts", "LIST", "1,2"},
+                       {"dtype", "weight precisions", "LIST", "float32,bf16"}});
     parser.process(app);
-    at::set_num_threads(parser.value("threads").toInt());
-    const int runs = parser.value("runs").toInt();
+    const int runs = std::max(1, parser.value("runs").toInt());
+    const std::string model = parser.value("model").toStdString();
 
-    std::printf("BLAS: %s, threads: %d\n", probeBlas().label.c_str(), at::get_num_threads());
-    const ModelBundle bundle = loadModelBundle(parser.value("model").toStdString());
-    std::printf("model: %s, %.1fM parameters, load %.3f s\n", bundle.displayName.c_str(),
-                static_cast<double>(bundle.model->weights().parameterCount()) / 1e6, bundle.loadSeconds);
+    std::printf("BLAS: %s; float32 GEMM: %s; bf16 matrix-vector kernel: %s\n", probeBlas().label.c_str(),
+                float32Gemm() == Float32Gemm::OneDnn ? "oneDNN" : "BLAS", bf16MatVecKernel());
+    std::printf("median of %d runs after 1 warm-up; %lld new tokens (%lld without KV cache); "
+                "TTFT = vision + projector + prefill + first token\n\n",
+                runs, parser.value("tokens").toLongLong(), parser.value("no-kv-tokens").toLongLong());
+    std::printf("%-8s %3s %3s %-7s %8s %9s %9s %9s %7s %7s %7s %8s %9s\n", "dtype", "thr", "kv", "profile",
+                "TTFT s", "vision ms", "prefill ms", "decode/s", "ITL p50", "ITL p99", "roof %", "overhead",
+                "peak RSS");
 
-    const auto image = loadImageInput(kSampleImagePath, bundle.model->config());
-    GenerationInput input;
-    input.pixels = image.pixels;
-    input.promptIds = PromptBuilder(bundle.model->config(), *bundle.tokenizer).promptIds("What is in this image?", image.layout);
-    std::printf("prompt: %zu text ids + %lld image positions\n", input.promptIds.size(),
-                static_cast<long long>(Generator(*bundle.model).promptPositions(input) - static_cast<std::int64_t>(input.promptIds.size())));
-
-    // The memory roofline: a decode step must read every language-model weight once.
-    {
-        const torch::Tensor big = torch::ones({256 * 1024 * 1024 / 4 * 2}, torch::kFloat32); // 512 MiB
-        double best = 0;
-        for (int r = 0; r < 5; ++r) {
-            const auto start = Clock::now();
-            const double sum = big.sum().item<double>();
-            const double s = std::chrono::duration<double>(Clock::now() - start).count();
-            if (sum > 0)
-                best = std::max(best, static_cast<double>(big.nbytes()) / s);
+    for (const QString& dtypeName : parser.value("dtype").split(',', Qt::SkipEmptyParts)) {
+        const std::optional<WeightPrecision> precision = parsePrecision(dtypeName.toStdString());
+        if (!precision) {
+            std::fprintf(stderr, "--dtype %s: expected float32 or bf16\n", qPrintable(dtypeName));
+            return 1;
         }
-        const DecoderWeights& d = bundle.model->weights().decoder;
-        std::int64_t decodeBytes = d.head.nbytes() + d.finalNorm.weight.nbytes();
-        for (const LmBlockWeights& b : d.blocks)
-            for (const LinearWeights* l : {&b.q, &b.k, &b.v, &b.out, &b.gate, &b.up, &b.down})
-                decodeBytes += l->weight.nbytes();
-        std::printf("read bandwidth %.1f GB/s, weights read per decode step %.1f MB -> roofline %.1f tok/s\n",
-                    best / 1e9, static_cast<double>(decodeBytes) / 1e6, best / static_cast<double>(decodeBytes));
-    }
-
-    const Generator generator(*bundle.model);
-    std::printf("\n%-12s %10s %12s %12s %12s %12s\n", "kv cache", "TTFT (s)", "decode tok/s", "ITL p50 ms",
-                "ITL p90 ms", "ITL p99 ms");
-    for (bool kv : {true, false}) {
-        GenerationSettings settings;
-        settings.maxNewTokens = parser.value("tokens").toLongLong();
-        if (!kv)
-            settings.maxNewTokens = std::min<std::int64_t>(settings.maxNewTokens, 50);
-        settings.useKvCache = kv;
-        runOnce(generator, input, settings); // warm-up
-        std::vector<double> ttft, tps, itl;
-        for (int r = 0; r < runs; ++r) {
-            const RunFigures f = runOnce(generator, input, settings);
-            ttft.push_back(f.ttft);
-            tps.push_back(f.decodeTps);
-            itl.insert(itl.end(), f.itl.begin(), f.itl.end());
+        const ModelBundle bundle = loadModelBundle(model, {}, *precision);
+        const RunSession session(bundle);
+        const double stepBytes = static_cast<double>(decodeStepBytes(bundle.model->weights()));
+        for (const int threads : parseInts(parser.value("threads"))) {
+            at::set_num_threads(threads);
+            const double roofline = readBandwidth() / stepBytes;
+            RunSettings settings;
+            settings.model = model;
+            settings.image = kSampleImagePath;
+            settings.prompt = "What is in this image?";
+            settings.stopAtEos = false;
+            settings.threads = threads;
+            settings.dtype = precisionName(*precision);
+            auto row = [&](bool kv, ProfilingLevel level, double offTps, const char* note = "") {
+                settings.kvCache = kv;
+                settings.profiling = level;
+                settings.maxNewTokens = (kv ? parser.value("tokens") : parser.value("no-kv-tokens")).toLongLong();
+                const RowFigures f = measure(session, settings, runs);
+                std::printf("%-8s %3d %3s %-7s %8.3f %9.1f %9.1f %9.2f %7.2f %7.2f %6.0f%% ", precisionName(*precision),
+                            threads, kv ? "on" : "off", profilingLevelName(level), f.ttftS, f.visionMs, f.prefillMs,
+                            f.decodeTps, f.itlP50Ms, f.itlP99Ms, kv ? 100 * f.decodeTps / roofline : 0.0);
+                if (offTps > 0)
+                    std::printf("%7.1f%% ", 100 * (offTps - f.decodeTps) / offTps);
+                else
+                    std::printf("%8s ", "-");
+                std::printf("%6.0f MB %s\n", f.peakRssMb, note);
+                std::fflush(stdout);
+                return f.decodeTps;
+            };
+            const double off = row(true, ProfilingLevel::Off, 0);
+            row(true, ProfilingLevel::Layers, off);
+            row(true, ProfilingLevel::Ops, off);
+            row(false, ProfilingLevel::Off, 0);
+            if (*precision == WeightPrecision::Float32 && float32Gemm() == Float32Gemm::OneDnn) {
+                // What routing float32 GEMMs through oneDNN instead of the BLAS gains.
+                setFloat32Gemm(Float32Gemm::Blas);
+                row(true, ProfilingLevel::Off, 0, "(GEMMs through the BLAS instead of oneDNN)");
+                setFloat32Gemm(Float32Gemm::OneDnn);
+            }
+            std::printf("%-8s %3d     roofline %.1f tok/s (%.1f GB/s read, %.1f MB per decode step)\n",
+                        precisionName(*precision), threads, roofline, roofline * stepBytes / 1e9, stepBytes / 1e6);
         }
-        std::printf("%-12s %10.3f %12.2f %12.2f %12.2f %12.2f   (median of %d runs, %lld tokens)\n", kv ? "on" : "off",
-                    percentile(ttft, 50), percentile(tps, 50), percentile(itl, 50) * 1e3, percentile(itl, 90) * 1e3,
-                    percentile(itl, 99) * 1e3, runs, static_cast<long long>(settings.maxNewTokens));
     }
-
-    // Instrumentation cost: the same generation with profiling off, layer scopes, and
-    // layer scopes + ATen op callbacks (median decode tok/s over the runs).
-    RunSettings run;
-    run.model = parser.value("model").toStdString();
-    run.image = kSampleImagePath;
-    run.prompt = "What is in this image?";
-    run.maxNewTokens = parser.value("tokens").toLongLong();
-    run.stopAtEos = false;
-    const RunSession session(bundle);
-    std::printf("\n%-10s %12s %10s %10s\n", "profiling", "decode tok/s", "TTFT (s)", "overhead");
-    double baseline = 0;
-    RunRecord last;
-    for (ProfilingLevel level : {ProfilingLevel::Off, ProfilingLevel::Layers, ProfilingLevel::Ops}) {
-        run.profiling = level;
-        session.run({run, {}}); // warm-up
-        std::vector<double> tps, ttft;
-        for (int r = 0; r < runs; ++r) {
-            last = session.run({run, {}});
-            tps.push_back(last.metrics.outputTps.value_or(0));
-            ttft.push_back(last.metrics.ttftS.value_or(0));
-        }
-        const double median = percentile(tps, 50);
-        if (level == ProfilingLevel::Off)
-            baseline = median;
-        std::printf("%-10s %12.2f %10.3f %9.1f%%\n", profilingLevelName(level), median, percentile(ttft, 50),
-                    baseline > 0 ? (baseline - median) / baseline * 100.0 : 0.0);
-    }
-    std::printf("\nphases of the last run (ms):");
-    for (const PhaseSpan& p : last.phases) {
-        if (p.phase != Phase::DecodeStep)
-            std::printf("  %s %.1f", phaseName(p.phase), static_cast<double>(p.endNs - p.beginNs) / 1e6);
-    }
-    std::printf("\n");
     return 0;
 }

@@ -2,9 +2,14 @@
 // event stream, layer-time accounting with nothing double counted, op and allocator
 // hooks, stop mid-run, and reproducible sampling.
 #include "core/engine/run_session.h"
+#include "core/profiling/overhead_calibration.h"
 #include "core/util/error.h"
 
+#include <QCryptographicHash>
+#include <QFile>
 #include <QtTest>
+
+#include <cmath>
 
 using namespace vlmscope;
 
@@ -154,6 +159,67 @@ private Q_SLOTS:
         for (const ScopeSummary& scope : record.scopes)
             QCOMPARE(scope.calls, std::int64_t(0));
         QCOMPARE(record.tokens.size(), std::size_t(4));
+    }
+
+    // Costs measured with the real code paths: positive, finite, below a millisecond. What
+    // they are on this machine is printed, not judged (speed belongs in benchmarks).
+    void calibrationIsPlausible()
+    {
+        const ProfilerCalibration c = measureProfilerCalibration();
+        qInfo("scope %.1f ns, op callback %.1f ns, allocation %.1f ns", c.scopeNs, c.opCallbackNs, c.allocationNs);
+        for (const double cost : {c.scopeNs, c.opCallbackNs, c.allocationNs}) {
+            QVERIFY(std::isfinite(cost));
+            QVERIFY(cost > 0);
+            QVERIFY(cost < 1e6);
+        }
+    }
+
+    // The estimate is the run's counted actions times the process's calibration, over its time.
+    void overheadEstimateMatchesCounts()
+    {
+        const RunRecord record = RunSession(m_bundle).run({tinySettings(4, ProfilingLevel::Ops), {}});
+        QVERIFY(record.overhead);
+        const ProfilerOverhead& o = *record.overhead;
+        std::int64_t scopes = 0, ops = 0;
+        for (const ScopeSummary& scope : record.scopes)
+            scopes += scope.calls;
+        for (const OpStat& op : record.ops)
+            ops += op.count;
+        QVERIFY(scopes > 0);
+        QVERIFY(ops > 0);
+        QVERIFY(o.allocations > 0);
+        QCOMPARE(o.scopes, scopes);
+        QCOMPARE(o.opCallbacks, ops);
+        const ProfilerCalibration& c = profilerCalibration();
+        QCOMPARE(o.calibration.scopeNs, c.scopeNs);
+        QCOMPARE(o.calibration.opCallbackNs, c.opCallbackNs);
+        const double estimateNs = static_cast<double>(scopes) * c.scopeNs + static_cast<double>(ops) * c.opCallbackNs
+            + static_cast<double>(o.allocations) * c.allocationNs;
+        QCOMPARE(o.estimatedNs(), estimateNs);
+        QCOMPARE(o.estimatedPct(record.endNs), estimateNs / static_cast<double>(record.endNs) * 100.0);
+        // Profiling off: nothing to estimate.
+        QVERIFY(!RunSession(m_bundle).run({tinySettings(2, ProfilingLevel::Off), {}}).overhead);
+    }
+
+    void environmentManifest()
+    {
+        const RunRecord record = RunSession(m_bundle).run({tinySettings(2), {}});
+        const EnvironmentInfo& e = record.environment;
+        QCOMPARE(e.dtype, std::string("float32"));
+        QVERIFY(e.modelConfigHash.rfind("sha256:", 0) == 0);
+        QCOMPARE(e.modelConfigHash.size(), std::size_t(7 + 64));
+        QVERIFY(e.weightsHash.rfind("synthetic-sha256/1:", 0) == 0);
+        // The same model gives the same identity; another config another one.
+        QCOMPARE(RunSession(m_bundle).environment(record.settings).weightsHash, e.weightsHash);
+        // A checkpoint's weights file: small files are hashed whole, the digest the Hub lists.
+        const QString dir = QStringLiteral(VLMSCOPE_TEST_DATA "/reference/head");
+        const ModelBundle checkpoint = loadModelBundle(dir.toStdString());
+        const EnvironmentInfo other = RunSession(checkpoint).environment(record.settings);
+        QFile weights(dir + "/model.safetensors");
+        QVERIFY(weights.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromStdString(other.weightsHash),
+                 "sha256:" + QString::fromLatin1(QCryptographicHash::hash(weights.readAll(), QCryptographicHash::Sha256).toHex()));
+        QVERIFY(other.modelConfigHash != e.modelConfigHash);
     }
 
     void opLevelAggregatesAtenOps()

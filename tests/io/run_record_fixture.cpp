@@ -179,6 +179,24 @@ void compareEnvironment(Differ& d, const EnvironmentInfo& a, const EnvironmentIn
     d.check("environment.os", a.os, b.os);
     d.check("environment.appVersion", a.appVersion, b.appVersion);
     d.check("environment.gitCommit", a.gitCommit, b.gitCommit);
+    d.checkValues("environment.cpuFlags", a.cpuFlags, b.cpuFlags);
+    d.check("environment.blasPath", a.blasPath, b.blasPath);
+    d.check("environment.dtype", a.dtype, b.dtype);
+    d.check("environment.modelConfigHash", a.modelConfigHash, b.modelConfigHash);
+    d.check("environment.weightsHash", a.weightsHash, b.weightsHash);
+}
+
+void compareOverhead(Differ& d, const std::optional<ProfilerOverhead>& a, const std::optional<ProfilerOverhead>& b)
+{
+    d.check("overhead.present", a.has_value(), b.has_value());
+    if (!a || !b)
+        return;
+    d.check("overhead.scopeNs", a->calibration.scopeNs, b->calibration.scopeNs);
+    d.check("overhead.opCallbackNs", a->calibration.opCallbackNs, b->calibration.opCallbackNs);
+    d.check("overhead.allocationNs", a->calibration.allocationNs, b->calibration.allocationNs);
+    d.check("overhead.scopes", a->scopes, b->scopes);
+    d.check("overhead.opCallbacks", a->opCallbacks, b->opCallbacks);
+    d.check("overhead.allocations", a->allocations, b->allocations);
 }
 
 void compareEvents(Differ& d, const RunRecord& a, const RunRecord& b)
@@ -268,6 +286,11 @@ RunRecord makeRun(const std::string& id, double timeScale, std::int64_t maxNewTo
 
     r.environment = {"Intel(R) Xeon(R) CPU @ 2.20GHz", 8, 2, "OpenBLAS 0.3.21 (openmp)", "1.13.0", "6.4.2",
                      "cpu", "Debian GNU/Linux 12 (bookworm)", "0.1.0", "abc1234"};
+    r.environment.cpuFlags = {"avx", "avx2", "fma", "avx512f"};
+    r.environment.blasPath = "/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3";
+    r.environment.dtype = "float32";
+    r.environment.modelConfigHash = "sha256:" + std::string(64, 'c');
+    r.environment.weightsHash = "sampled-sha256/1:" + std::string(64, 'e');
 
     r.promptIds = {1, 9519, 42, 314, 28, 16, 3737, 2};
     r.imageTokens = 64;
@@ -320,6 +343,8 @@ RunRecord makeRun(const std::string& id, double timeScale, std::int64_t maxNewTo
              {-1, "aten::cat", 3, scaled(kMs / 2, timeScale), scaled(kMs / 2, timeScale)}};
     r.cpuUtilization = 1.85;
     r.kvCacheBytes = 74 * 73728;
+    // Exactly representable costs, so the estimate's arithmetic is exact in tests.
+    r.overhead = ProfilerOverhead{{25.5, 180.25, 60.0}, 62, 0, 400};
     r.computeMetrics();
     return r;
 }
@@ -344,6 +369,8 @@ std::string firstDifference(const RunRecord& a, const RunRecord& b)
     compareEvents(d, a, b);
     d.check("cpuUtilization", a.cpuUtilization, b.cpuUtilization);
     d.check("kvCacheBytes", a.kvCacheBytes, b.kvCacheBytes);
+    compareOverhead(d, a.overhead, b.overhead);
+    d.check("definitionsId", a.definitionsId, b.definitionsId);
     compareMetrics(d, a.metrics, b.metrics);
     return d.result();
 }

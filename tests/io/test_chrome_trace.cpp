@@ -302,6 +302,12 @@ void TestChromeTrace::severalRunsAreSeveralProcesses()
     QCOMPARE(names[0]->at("pid").get<int>(), 1);
     QVERIFY(names[1]->at("args").at("name").get<std::string>().find("(second)") != std::string::npos);
     QCOMPARE(trace.at("otherData").at("runs"), Json::parse(R"(["first", "second"])"));
+    // Each run's manifest, in pid order.
+    const Json& manifests = trace.at("otherData").at("manifests");
+    QCOMPARE(manifests.size(), std::size_t(2));
+    QCOMPARE(manifests.at(1).at("run").get<std::string>(), std::string("second"));
+    QCOMPARE(manifests.at(0).at("definitions").at("id").get<std::string>(), std::string("vlmscope.metrics/1"));
+    QCOMPARE(manifests.at(0).at("environment").at("cpu_flags"), Json::parse(R"(["avx", "avx2", "fma", "avx512f"])"));
     for (int pid = 1; pid <= 2; ++pid) {
         for (int tid = 1; tid <= 4; ++tid)
             QVERIFY(nestingProblem(slices(trace, pid, tid)).empty());

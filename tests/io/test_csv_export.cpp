@@ -185,10 +185,15 @@ void TestCsvExport::writesThreeFiles()
     const RunRecord run = fixture::makeRun();
     writeCsv(target.toStdString(), run);
     QCOMPARE(QDir(target).entryList(QDir::Files | QDir::Hidden, QDir::Name),
-             (QStringList{"layers.csv", "steps.csv", "tokens.csv"}));
+             (QStringList{"layers.csv", "manifest.json", "steps.csv", "tokens.csv"}));
     QCOMPARE(readAll(target + "/tokens.csv"), tokensCsv(run));
     QCOMPARE(readAll(target + "/layers.csv"), layersCsv(run));
     QCOMPARE(readAll(target + "/steps.csv"), stepsCsv(run));
+    // The sidecar names the run and carries its manifest; the tables stay plain RFC 4180.
+    const auto manifest = nlohmann::json::parse(readAll(target + "/manifest.json"));
+    QCOMPARE(manifest.at("run").get<std::string>(), run.id);
+    QCOMPARE(manifest.at("definitions").at("id").get<std::string>(), std::string("vlmscope.metrics/1"));
+    QCOMPARE(manifest.at("environment").at("weights_hash").get<std::string>(), run.environment.weightsHash);
 }
 
 void TestCsvExport::parserRejectsBrokenCsv()

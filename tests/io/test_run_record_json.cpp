@@ -1,5 +1,6 @@
 // Checks the run record file: exact round trips (memory, plain JSON, file), what is written,
 // metrics recomputed on load, and one clear message per kind of bad input.
+#include "core/io/run_manifest.h"
 #include "core/io/run_record_json.h"
 #include "core/util/error.h"
 #include "tests/io/run_record_fixture.h"
@@ -53,6 +54,9 @@ private Q_SLOTS:
     void nestingLimitBoundary();
     void writeIsAtomic();
     void comparisonSeesDifferences();
+    void writesManifestAndOverhead();
+    void olderRecordStillLoads();
+    void overheadMayBeNull();
 
 private:
     QTemporaryDir m_dir;
@@ -118,7 +122,9 @@ void TestRunRecordJson::writesEveryField()
                             "kv_cache_bytes", "metrics"})
         QVERIFY2(j.contains(key), key);
     QCOMPARE(j.at("settings").size(), std::size_t(18));
-    QCOMPARE(j.at("environment").size(), std::size_t(10));
+    QCOMPARE(j.at("environment").size(), std::size_t(15));
+    QVERIFY(j.contains("definitions"));
+    QVERIFY(j.contains("profiler_overhead"));
     QCOMPARE(j.at("model").size(), std::size_t(10));
     QCOMPARE(j.at("settings").at("seed").get<std::uint64_t>(), run.settings.seed);
     QCOMPARE(j.at("tokens").at(1).at("text").get<std::string>(), std::string(fixture::kTokenTexts[1]));
@@ -277,6 +283,18 @@ void TestRunRecordJson::rejects_data()
                                         << "run.json: prompt_ids[0] must be a non-negative integer (got -1)";
     QTest::newRow("long string shown short") << "/status" << QByteArray('"' + QByteArray(100, 'x') + '"')
                                              << "run.json: status '" + QString(100, 'x') + "' is not a known run status";
+    QTest::newRow("definitions without id") << "/definitions/id" << QByteArray()
+                                            << "run.json: definitions.id is missing";
+    QTest::newRow("definitions warm-up negative") << "/definitions/warmup_runs" << QByteArray("-1")
+                                                  << "run.json: definitions.warmup_runs must be an integer from 0 to 2147483647 (got -1)";
+    QTest::newRow("cpu flags not an array") << "/environment/cpu_flags" << QByteArray(R"("avx2")")
+                                            << "run.json: environment.cpu_flags must be an array (got \"avx2\")";
+    QTest::newRow("weights hash not a string") << "/environment/weights_hash" << QByteArray("1")
+                                               << "run.json: environment.weights_hash must be a string (got 1)";
+    QTest::newRow("negative scope cost") << "/profiler_overhead/scope_ns" << QByteArray("-1")
+                                         << "run.json: profiler_overhead.scope_ns must be a number from 0 to 1000000000 (got -1)";
+    QTest::newRow("overhead without counts") << "/profiler_overhead/scopes" << QByteArray()
+                                             << "run.json: profiler_overhead.scopes is missing";
     QTest::newRow("environment cores as float") << "/environment/logical_cores" << QByteArray("8.0")
                                                 << "run.json: environment.logical_cores must be an integer from 0 to 2147483647 (got 8.0)";
 }
@@ -371,6 +389,63 @@ void TestRunRecordJson::comparisonSeesDifferences()
     changed = run;
     changed.model.config["nested"]["z"] = 2;
     QVERIFY(!fixture::firstDifference(run, changed).empty());
+}
+
+void TestRunRecordJson::writesManifestAndOverhead()
+{
+    RunRecord run = fixture::makeRun();
+    run.settings.warmup = 2;
+    run.settings.discardFirst = 1;
+    const Json j = runRecordToJson(run);
+    const Json& d = j.at("definitions");
+    QCOMPARE(d.at("id").get<std::string>(), std::string("vlmscope.metrics/1"));
+    QCOMPARE(d.at("warmup_runs").get<int>(), 2);
+    QCOMPARE(d.at("discard_first").get<std::int64_t>(), std::int64_t(1));
+    QCOMPARE(d.at("ttft").get<std::string>(), std::string(definition::kTtft));
+    const Json& e = j.at("environment");
+    QCOMPARE(e.at("cpu_flags"), Json::parse(R"(["avx", "avx2", "fma", "avx512f"])"));
+    QCOMPARE(e.at("blas_path").get<std::string>(), run.environment.blasPath);
+    QCOMPARE(e.at("weights_hash").get<std::string>(), run.environment.weightsHash);
+    // estimate = counts x calibrated costs, over the run: (62 x 25.5 + 0 x 180.25 + 400 x 60) ns of 100 ms.
+    const Json& o = j.at("profiler_overhead");
+    QCOMPARE(o.at("scope_ns").get<double>(), 25.5);
+    QCOMPARE(o.at("scopes").get<std::int64_t>(), std::int64_t(62));
+    QCOMPARE(o.at("estimated_ms").get<double>(), (62 * 25.5 + 400 * 60.0) / 1e6);
+    QCOMPARE(o.at("estimated_pct").get<double>(), (62 * 25.5 + 400 * 60.0) / 100e6 * 100.0);
+    // What is read back is what was written (the derived figures recomputed).
+    const RunRecord loaded = runRecordFromJson(j, "run.json");
+    QCOMPARE(QString::fromStdString(runRecordToJson(loaded).dump()), QString::fromStdString(j.dump()));
+}
+
+void TestRunRecordJson::olderRecordStillLoads()
+{
+    // Written by vlmscope 0.1.0 before the manifest and the overhead estimate existed.
+    const std::string path = std::string(VLMSCOPE_TEST_DATA) + "/records/run-before-manifest.json";
+    const RunRecord run = readRunRecord(path);
+    QCOMPARE(run.tokens.size(), std::size_t(3));
+    QCOMPARE(run.environment.threads, 2);
+    QCOMPARE(run.environment.gitCommit, std::string("cbb9e93"));
+    QVERIFY(run.environment.cpuFlags.empty());
+    QVERIFY(run.environment.blasPath.empty());
+    QVERIFY(run.environment.weightsHash.empty());
+    QVERIFY(!run.overhead);
+    // Its definitions follow from its settings; the missing fields are "not recorded".
+    const RunManifest manifest = manifestOf(run);
+    QCOMPARE(manifest.definitions.id, std::string(kMetricDefinitionsId));
+    QCOMPARE(manifest.definitions.warmupRuns, 0);
+    RunManifest newer = manifest;
+    newer.environment.cpuFlags = {"avx2"};
+    newer.environment.weightsHash = "sha256:00";
+    QVERIFY(describeManifestDifferences(manifest, newer).empty());
+}
+
+void TestRunRecordJson::overheadMayBeNull()
+{
+    RunRecord run = fixture::makeRun();
+    run.overhead.reset();
+    const Json j = runRecordToJson(run);
+    QVERIFY(j.at("profiler_overhead").is_null());
+    QVERIFY(!runRecordFromJson(j, "run.json").overhead);
 }
 
 QTEST_GUILESS_MAIN(TestRunRecordJson)

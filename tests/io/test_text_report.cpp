@@ -214,6 +214,16 @@ private Q_SLOTS:
         QVERIFY(!QString::fromStdString(formatReport(r, false)).contains("synthetic weights"));
     }
 
+    void reducedPrecisionIsLabelled()
+    {
+        RunRecord r = fixtureRecord();
+        r.settings.dtype = "float32";
+        QVERIFY(!QString::fromStdString(formatReport(r, false)).contains("Precision:"));
+        r.settings.dtype = "bfloat16";
+        QVERIFY(QString::fromStdString(formatReport(r, false))
+                    .contains("Precision: bfloat16 weight matrices (float32 activations)"));
+    }
+
     void detailedAddsSections()
     {
         const QString basic = QString::fromStdString(formatReport(fixtureRecord(), false));

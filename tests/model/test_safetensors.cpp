@@ -222,7 +222,7 @@ void TestSafetensors::writerRoundTrip()
     QCOMPARE(file.toFloat32(*file.find("half")), (std::vector<float>{1.0f, -0.0f}));
     QCOMPARE(file.find("nothing")->numel(), std::int64_t(0));
     QVERIFY(file.toFloat32(*file.find("nothing")).empty());
-    QVERIFY(std::memcmp(file.data(*file.find("bf")), bf16.data(), 6) == 0);
+    QVERIFY(std::memcmp(file.bytes(*file.find("bf")).data(), bf16.data(), 6) == 0);
 
     // Rewriting replaces the file as a whole.
     const std::vector<std::int64_t> seven{7};

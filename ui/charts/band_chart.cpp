@@ -1,0 +1,141 @@
+#include "ui/charts/band_chart.h"
+
+#include "ui/charts/series_decimator.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QChartView>
+#include <QCoreApplication>
+#include <QGraphicsLayout>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QPainter>
+#include <QScatterSeries>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace vlmscope {
+
+BandSeries decimatedBand(const BandSeries& s, std::size_t maxPoints)
+{
+    const std::size_t n = s.x.size();
+    if (n <= maxPoints || maxPoints == 0)
+        return s;
+    const std::size_t bucket = (n + maxPoints - 1) / maxPoints;
+    BandSeries out;
+    out.name = s.name;
+    for (std::size_t begin = 0; begin < n; begin += bucket) {
+        const std::size_t end = std::min(n, begin + bucket);
+        const std::size_t middle = begin + (end - begin) / 2;
+        out.x.push_back(s.x[middle]);
+        out.median.push_back(s.median[middle]);
+        out.lower.push_back(*std::min_element(s.lower.begin() + static_cast<std::ptrdiff_t>(begin),
+                                              s.lower.begin() + static_cast<std::ptrdiff_t>(end)));
+        out.upper.push_back(*std::max_element(s.upper.begin() + static_cast<std::ptrdiff_t>(begin),
+                                              s.upper.begin() + static_cast<std::ptrdiff_t>(end)));
+    }
+    return out;
+}
+
+BandChart::BandChart(QWidget* parent) : QWidget(parent), m_chart(new QChart), m_view(new QChartView(m_chart))
+{
+    m_view->setRenderHint(QPainter::Antialiasing);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+}
+
+void BandChart::setBands(const QString& title, const QString& xTitle, const QString& yTitle, const QString& bandName,
+                         const std::vector<BandSeries>& series, bool dots)
+{
+    m_chart->removeAllSeries();
+    for (QAbstractAxis* axis : m_chart->axes())
+        m_chart->removeAxis(axis);
+    m_chart->setTitle(title);
+    auto* x = new QValueAxis;
+    auto* y = new QValueAxis;
+    x->setTitleText(xTitle);
+    y->setTitleText(yTitle);
+    x->setLabelFormat("%g");
+    y->setLabelFormat("%g");
+    m_chart->addAxis(x, Qt::AlignBottom);
+    m_chart->addAxis(y, Qt::AlignLeft);
+
+    double minX = 0, maxX = 1, maxY = 0;
+    bool first = true;
+    auto attach = [&](QAbstractSeries* s) {
+        m_chart->addSeries(s);
+        s->attachAxis(x);
+        s->attachAxis(y);
+    };
+    for (std::size_t i = 0; i < series.size(); ++i) {
+        const BandSeries band = decimatedBand(series[i], static_cast<std::size_t>(kMaxDrawnPoints));
+        const QColor color = runColor(static_cast<int>(i), palette());
+        auto* area = new QAreaSeries;
+        auto* upper = new QLineSeries(area);
+        auto* lower = new QLineSeries(area);
+        auto* line = new QLineSeries;
+        for (std::size_t k = 0; k < band.x.size(); ++k) {
+            upper->append(band.x[k], band.upper[k]);
+            lower->append(band.x[k], band.lower[k]);
+            line->append(band.x[k], band.median[k]);
+            minX = first ? band.x[k] : std::min(minX, band.x[k]);
+            maxX = first ? band.x[k] : std::max(maxX, band.x[k]);
+            maxY = std::max({maxY, band.upper[k], band.median[k]});
+            first = false;
+        }
+        area->setUpperSeries(upper);
+        area->setLowerSeries(lower);
+        QColor fill = color;
+        fill.setAlpha(60);
+        area->setBrush(fill);
+        area->setPen(Qt::NoPen);
+        area->setName(bandName);
+        line->setName(band.name);
+        line->setPen(QPen(color, 2));
+        attach(area);
+        attach(line);
+        // One legend entry says what the bands are; the lines name the configurations.
+        m_chart->legend()->markers(area).first()->setVisible(i == 0);
+        if (dots) {
+            auto* points = new QScatterSeries;
+            points->setColor(color);
+            points->setBorderColor(color);
+            points->setMarkerSize(8);
+            for (std::size_t k = 0; k < band.x.size(); ++k)
+                points->append(band.x[k], band.median[k]);
+            attach(points);
+            m_chart->legend()->markers(points).first()->setVisible(false);
+        }
+    }
+    m_seriesCount = static_cast<int>(series.size());
+    // Start the x axis at 0 unless the data sits far from it (deep contexts).
+    const double xMin = minX > 0 && minX > (maxX - minX) ? std::floor(minX * 0.9) : 0;
+    setAxisRange(x, xMin, paddedMax(maxX), 6, 1);
+    setAxisRange(y, 0, paddedMax(maxY > 0 ? maxY : 1));
+    m_chart->legend()->setVisible(!series.empty());
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    styleChart(m_chart, palette());
+}
+
+bool BandChart::saveImage(const QString& path, QString* error, QSize size)
+{
+    // Replaced series and axes are deleted later by Qt Charts: flush before exporting.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    return exportImage(
+        path, size, palette().color(QPalette::Base),
+        [this](QPainter& painter, const QRect& target) {
+            const QSizeF old = m_chart->size();
+            m_chart->resize(target.size());
+            m_chart->layout()->activate();
+            m_chart->scene()->render(&painter, target, QRectF(m_chart->pos(), QSizeF(target.size())));
+            m_chart->resize(old);
+            m_chart->layout()->activate();
+        },
+        error);
+}
+
+} // namespace vlmscope
