@@ -302,14 +302,16 @@ SafetensorsFile SafetensorsFile::open(const std::string& path)
     file.m_size = static_cast<std::uint64_t>(std::max<qint64>(size, 0));
     file.m_owned = std::make_unique<std::string>();
     if (file.m_size >= 8) {
-        // Only the header is read now; parse() rejects a length beyond the file or the limit
-        // before looking at the header bytes, so a short read here never reaches it.
-        std::string lengthBytes(8, '\0');
-        file.readAt(0, lengthBytes.data(), 8, "the header length");
-        const std::uint64_t headerLength = loadLittleEndian<quint64>(reinterpret_cast<const std::uint8_t*>(lengthBytes.data()));
-        const std::uint64_t available = std::min({headerLength, file.m_size - 8, kMaxHeaderBytes});
-        file.m_owned->resize(8 + available);
-        file.readAt(0, file.m_owned->data(), 8 + available, "the header");
+        // Only the header is read now. A length beyond the file or the limit is left for
+        // parse() to reject from the first 8 bytes alone.
+        file.m_owned->resize(8);
+        file.readAt(0, file.m_owned->data(), 8, "the header length");
+        const std::uint64_t headerLength =
+            loadLittleEndian<quint64>(reinterpret_cast<const std::uint8_t*>(file.m_owned->data()));
+        if (headerLength <= std::min(file.m_size - 8, kMaxHeaderBytes)) {
+            file.m_owned->resize(8 + headerLength);
+            file.readAt(8, file.m_owned->data() + 8, headerLength, "the header");
+        }
     }
     file.m_bytes = reinterpret_cast<const std::uint8_t*>(file.m_owned->data());
     file.parse();

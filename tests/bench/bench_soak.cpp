@@ -141,10 +141,19 @@ bool bounded(const std::vector<Sample>& samples)
     return growth < 20 && last.threads == warm.threads && last.files == warm.files;
 }
 
+// The offscreen platform warns on every window geometry change: once per run here.
+void quietOffscreenWarnings(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    if (message.contains(QLatin1String("propagateSizeHints")))
+        return;
+    qt_message_output(type, context, message);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+    qInstallMessageHandler(quietOffscreenWarnings);
     QApplication app(argc, argv); // offscreen: set QT_QPA_PLATFORM=offscreen (CTest does)
     QStringList args = app.arguments().mid(1);
     const bool check = !args.isEmpty() && args.first() == "check";
