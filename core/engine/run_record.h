@@ -82,6 +82,7 @@ struct EnvironmentInfo {
     std::string dtype;                 // weight precision of the loaded model
     std::string modelConfigHash;       // "sha256:<hex>" of the config's canonical JSON
     std::string weightsHash;           // core/util/file_fingerprint.h; "synthetic-..." for built-in weights
+    std::string cudaAllocator;         // whether CUDA caching-allocator statistics exist (cuda_memory.h)
 };
 
 // What one profiler action costs on this machine, measured at start-up with the real code

@@ -1,6 +1,7 @@
 #include "core/engine/run_session.h"
 
 #include "core/profiling/allocator_tracker.h"
+#include "core/profiling/cuda_memory.h"
 #include "core/profiling/op_profiler.h"
 #include "core/profiling/overhead_calibration.h"
 #include "core/profiling/system_probe.h"
@@ -241,6 +242,7 @@ EnvironmentInfo RunSession::environment(const RunSettings& settings) const
     env.os = osDescription();
     env.appVersion = VLMSCOPE_VERSION;
     env.gitCommit = VLMSCOPE_GIT_COMMIT;
+    env.cudaAllocator = cudaStatsAvailability();
     const NanoVlmModel& model = *m_bundle.model;
     env.dtype = precisionName(model.weights().precision());
     env.modelConfigHash = configHash(model.config().toJson());

@@ -138,6 +138,7 @@ const Field kEnvironmentFields[] = {
     {"git_commit", nullptr, &EnvironmentInfo::gitCommit},
     {"model_config_hash", "model config hash", &EnvironmentInfo::modelConfigHash, nullptr, nullptr, true},
     {"weights_hash", "weights hash", &EnvironmentInfo::weightsHash, nullptr, nullptr, true},
+    {"cuda_allocator", "CUDA allocator statistics", &EnvironmentInfo::cudaAllocator},
 };
 
 // "sampled-sha256/1:0123456789abcdef..." -> "sampled-sha256/1:0123456789ab".
@@ -260,7 +261,8 @@ nlohmann::ordered_json environmentToJson(const EnvironmentInfo& e)
                 {"app_version", e.appVersion},
                 {"git_commit", e.gitCommit},
                 {"model_config_hash", e.modelConfigHash},
-                {"weights_hash", e.weightsHash}};
+                {"weights_hash", e.weightsHash},
+                {"cuda_allocator", e.cudaAllocator}};
 }
 
 nlohmann::ordered_json manifestToJson(const RunManifest& manifest)
@@ -309,6 +311,7 @@ EnvironmentInfo readEnvironment(const JsonReader& r)
     e.dtype = optionalString(r, "dtype");
     e.modelConfigHash = optionalString(r, "model_config_hash");
     e.weightsHash = optionalString(r, "weights_hash");
+    e.cudaAllocator = optionalString(r, "cuda_allocator");
     return e;
 }
 

@@ -56,10 +56,10 @@ void resetCudaPeak(int device)
 std::string cudaStatsAvailability()
 {
     if (!cudaStatsCompiledIn())
-        return "CUDA allocator statistics: not compiled in (this LibTorch has no CUDA)";
+        return "not compiled in (this LibTorch has no CUDA)";
     if (!deviceVisible(0))
-        return "CUDA allocator statistics: compiled in, but no CUDA device is visible";
-    return "CUDA allocator statistics: available (" + std::to_string(torch::cuda::device_count()) + " device(s))";
+        return "compiled in, but no CUDA device is visible";
+    return "available (" + std::to_string(torch::cuda::device_count()) + " device(s))";
 }
 
 } // namespace vlmscope

@@ -31,7 +31,8 @@ std::optional<CudaMemoryStats> cudaMemoryStats(int device = 0);
 // Starts a new peak window (e.g. at the start of a run); no-op where unavailable.
 void resetCudaPeak(int device = 0);
 
-// "CUDA allocator statistics: not compiled in (CPU-only LibTorch)" and the like.
+// "not compiled in (this LibTorch has no CUDA)", "available (1 device(s))", ...: what every
+// run record's environment manifest states.
 std::string cudaStatsAvailability();
 
 } // namespace vlmscope

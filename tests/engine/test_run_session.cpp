@@ -2,6 +2,7 @@
 // event stream, layer-time accounting with nothing double counted, op and allocator
 // hooks, stop mid-run, and reproducible sampling.
 #include "core/engine/run_session.h"
+#include "core/profiling/cuda_memory.h"
 #include "core/profiling/overhead_calibration.h"
 #include "core/util/error.h"
 
@@ -209,6 +210,8 @@ private Q_SLOTS:
         QVERIFY(e.modelConfigHash.rfind("sha256:", 0) == 0);
         QCOMPARE(e.modelConfigHash.size(), std::size_t(7 + 64));
         QVERIFY(e.weightsHash.rfind("synthetic-sha256/1:", 0) == 0);
+        QCOMPARE(e.cudaAllocator, cudaStatsAvailability());
+        QVERIFY(!e.cudaAllocator.empty());
         // The same model gives the same identity; another config another one.
         QCOMPARE(RunSession(m_bundle).environment(record.settings).weightsHash, e.weightsHash);
         // A checkpoint's weights file: small files are hashed whole, the digest the Hub lists.

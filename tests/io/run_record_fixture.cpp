@@ -184,6 +184,7 @@ void compareEnvironment(Differ& d, const EnvironmentInfo& a, const EnvironmentIn
     d.check("environment.dtype", a.dtype, b.dtype);
     d.check("environment.modelConfigHash", a.modelConfigHash, b.modelConfigHash);
     d.check("environment.weightsHash", a.weightsHash, b.weightsHash);
+    d.check("environment.cudaAllocator", a.cudaAllocator, b.cudaAllocator);
 }
 
 void compareOverhead(Differ& d, const std::optional<ProfilerOverhead>& a, const std::optional<ProfilerOverhead>& b)
@@ -291,6 +292,7 @@ RunRecord makeRun(const std::string& id, double timeScale, std::int64_t maxNewTo
     r.environment.dtype = "float32";
     r.environment.modelConfigHash = "sha256:" + std::string(64, 'c');
     r.environment.weightsHash = "sampled-sha256/1:" + std::string(64, 'e');
+    r.environment.cudaAllocator = "not compiled in (this LibTorch has no CUDA)";
 
     r.promptIds = {1, 9519, 42, 314, 28, 16, 3737, 2};
     r.imageTokens = 64;

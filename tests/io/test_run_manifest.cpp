@@ -34,6 +34,7 @@ RunManifest baseManifest()
     m.environment.gitCommit = "aaaaaaa";
     m.environment.modelConfigHash = "sha256:" + std::string(64, 'a');
     m.environment.weightsHash = "sampled-sha256/1:0123456789abcdef0123";
+    m.environment.cudaAllocator = "not compiled in (this LibTorch has no CUDA)";
     return m;
 }
 
@@ -104,7 +105,7 @@ private Q_SLOTS:
         ManifestFields fields = manifestFieldsOfLogValue("definitions.", definitionsLogValue(m.definitions));
         const ManifestFields environment = manifestFieldsOfLogValue("environment.", environmentLogValue(m.environment));
         fields.insert(fields.end(), environment.begin(), environment.end());
-        QCOMPARE(fields.size(), std::size_t(4 + 15));
+        QCOMPARE(fields.size(), std::size_t(4 + 16));
         const std::optional<RunManifest> read = manifestFromFields(fields);
         QVERIFY(read);
         QCOMPARE(read->environment.os, std::string("Debian, 12"));

@@ -122,7 +122,7 @@ void TestRunRecordJson::writesEveryField()
                             "kv_cache_bytes", "metrics"})
         QVERIFY2(j.contains(key), key);
     QCOMPARE(j.at("settings").size(), std::size_t(18));
-    QCOMPARE(j.at("environment").size(), std::size_t(15));
+    QCOMPARE(j.at("environment").size(), std::size_t(16));
     QVERIFY(j.contains("definitions"));
     QVERIFY(j.contains("profiler_overhead"));
     QCOMPARE(j.at("model").size(), std::size_t(10));
