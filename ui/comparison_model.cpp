@@ -107,8 +107,8 @@ QVariant ComparisonModel::data(const QModelIndex& index, int role) const
         if (role == Qt::DisplayRole)
             return spec.name;
         if (role == Qt::ToolTipRole) {
-            const char* direction = spec.better == Better::Lower    ? "lower is better"
-                                    : spec.better == Better::Higher ? "higher is better"
+            const char* direction = spec.better == MetricDirection::Lower    ? "lower is better"
+                                    : spec.better == MetricDirection::Higher ? "higher is better"
                                                                     : "neither direction is better";
             return tr("%1 (%2)").arg(spec.tip, tr(direction));
         }

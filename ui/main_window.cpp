@@ -9,11 +9,14 @@
 #include "ui/build_info.h"
 #include "ui/charts/category_chart.h"
 #include "ui/charts/chart_widget.h"
+#include "ui/charts/itl_chart.h"
 #include "ui/charts/layer_bars_chart.h"
 #include "ui/charts/layer_heatmap.h"
 #include "ui/charts/memory_chart.h"
 #include "ui/charts/tps_chart.h"
 #include "ui/comparison_model.h"
+#include "ui/comparison_sides.h"
+#include "ui/stat_comparison_model.h"
 #include "ui/formatting.h"
 #include "ui/layer_table_model.h"
 #include "ui/live_run.h"
@@ -110,6 +113,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_live = new LiveRun(this);
     m_runs = new RunListModel(this);
     m_comparison = new ComparisonModel(this);
+    m_statComparison = new StatComparisonModel(this);
     m_layerModel = new LayerTableModel(this);
     m_opModel = new OpTableModel(this);
 
@@ -229,7 +233,8 @@ void MainWindow::createMenus()
     exportMenu->addAction(m_exportCsvAction);
     exportMenu->addSeparator();
     m_chartExportMenu = exportMenu->addMenu(tr("C&hart image"));
-    for (ChartId chart : {ChartId::Throughput, ChartId::Memory, ChartId::Heatmap, ChartId::Categories, ChartId::LayerBars}) {
+    for (ChartId chart : {ChartId::Throughput, ChartId::Memory, ChartId::Heatmap, ChartId::Categories, ChartId::LayerBars,
+                          ChartId::ItlCurves}) {
         QMenu* sub = m_chartExportMenu->addMenu(chartName(chart));
         for (const QString& suffix : {QStringLiteral("png"), QStringLiteral("svg")}) {
             QAction* action = sub->addAction(tr("%1…").arg(suffix.toUpper()));
@@ -340,6 +345,11 @@ void MainWindow::createCentral()
     m_layerBarsChart = new LayerBarsChart(m_chartTabs);
     m_layerBarsChart->setObjectName(QStringLiteral("layerBarsChart"));
     m_chartTabs->addTab(m_layerBarsChart, tr("Top layers"));
+    m_itlChart = new ItlChart(m_chartTabs);
+    m_itlChart->setObjectName(QStringLiteral("itlChart"));
+    m_itlChart->setToolTip(tr("Inter-token latency by output position or by context depth: median over the runs of "
+                              "each configuration, band min–max"));
+    m_chartTabs->addTab(m_itlChart, tr("ITL curves"));
     setupHeatmapGrouping();
 
     m_detailTabs = new QTabWidget(central);
@@ -439,16 +449,26 @@ QWidget* MainWindow::createComparisonTab()
     auto* page = new QWidget(this);
     auto* layout = new QVBoxLayout(page);
     layout->setContentsMargins(0, 4, 0, 0);
-    auto* row = new QHBoxLayout;
     m_comparisonHint = new QLabel(page);
     m_comparisonHint->setWordWrap(true);
-    row->addWidget(m_comparisonHint, 1);
-    row->addWidget(new QLabel(tr("Baseline:"), page));
-    m_baselineBox = new QComboBox(page);
-    m_baselineBox->setObjectName(QStringLiteral("baseline"));
-    m_baselineBox->setToolTip(tr("The run the others are compared with; green is better, red is worse"));
-    row->addWidget(m_baselineBox);
-    layout->addLayout(row);
+    layout->addWidget(m_comparisonHint);
+    auto* sides = new QHBoxLayout;
+    m_sideBaselineBox = new QComboBox(page);
+    m_sideBaselineBox->setObjectName(QStringLiteral("baselineSide"));
+    m_sideBaselineBox->setToolTip(tr("A run, all ticked runs measured alike (their samples pooled), or an imported "
+                                     "llama-bench / vLLM result (compared on the figures both report)"));
+    m_sideBaselineBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_sideBaselineBox->setMinimumContentsLength(16);
+    m_sideCandidateBox = new QComboBox(page);
+    m_sideCandidateBox->setObjectName(QStringLiteral("candidateSide"));
+    m_sideCandidateBox->setToolTip(m_sideBaselineBox->toolTip());
+    m_sideCandidateBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_sideCandidateBox->setMinimumContentsLength(16);
+    sides->addWidget(new QLabel(tr("Baseline:"), page));
+    sides->addWidget(m_sideBaselineBox, 1);
+    sides->addWidget(new QLabel(tr("Candidate:"), page));
+    sides->addWidget(m_sideCandidateBox, 1);
+    layout->addLayout(sides);
     m_manifestWarning = new QLabel(page);
     m_manifestWarning->setObjectName(QStringLiteral("manifestWarning"));
     m_manifestWarning->setWordWrap(true);
@@ -456,13 +476,57 @@ QWidget* MainWindow::createComparisonTab()
     m_manifestWarning->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; padding: 4px; }"));
     m_manifestWarning->hide();
     layout->addWidget(m_manifestWarning);
-    m_comparisonView = makeTable(page, m_comparison, QStringLiteral("comparisonTable"));
+
+    auto* views = new QTabWidget(page);
+    views->setObjectName(QStringLiteral("comparisonViews"));
+    views->setDocumentMode(true);
+    auto* statPage = new QWidget(views);
+    auto* statLayout = new QVBoxLayout(statPage);
+    statLayout->setContentsMargins(0, 2, 0, 0);
+    m_statStatus = new QLabel(statPage);
+    m_statStatus->setObjectName(QStringLiteral("statComparisonStatus"));
+    m_statStatus->setWordWrap(true);
+    m_statStatus->setEnabled(false);
+    statLayout->addWidget(m_statStatus);
+    m_statView = makeTable(statPage, m_statComparison, QStringLiteral("statComparisonTable"));
+    m_statView->setSortingEnabled(false);
+    statLayout->addWidget(m_statView, 1);
+    views->addTab(statPage, tr("Baseline vs candidate"));
+
+    auto* perRunPage = new QWidget(views);
+    auto* perRunLayout = new QVBoxLayout(perRunPage);
+    perRunLayout->setContentsMargins(0, 2, 0, 0);
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Every ticked run's figures; deltas against:"), perRunPage));
+    m_baselineBox = new QComboBox(perRunPage);
+    m_baselineBox->setObjectName(QStringLiteral("baseline"));
+    m_baselineBox->setToolTip(tr("The run the others are compared with; green is better, red is worse"));
+    row->addWidget(m_baselineBox);
+    row->addStretch(1);
+    perRunLayout->addLayout(row);
+    m_comparisonView = makeTable(perRunPage, m_comparison, QStringLiteral("comparisonTable"));
     m_comparisonView->setSortingEnabled(false);
-    layout->addWidget(m_comparisonView, 1);
+    perRunLayout->addWidget(m_comparisonView, 1);
+    views->addTab(perRunPage, tr("Per run"));
+    layout->addWidget(views, 1);
+
     connect(m_baselineBox, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (index >= 0)
             setBaselineRun(index);
     });
+    auto sideChanged = [this] { compareSides(m_sideBaselineBox->currentIndex(), m_sideCandidateBox->currentIndex()); };
+    connect(m_sideBaselineBox, &QComboBox::currentIndexChanged, this, sideChanged);
+    connect(m_sideCandidateBox, &QComboBox::currentIndexChanged, this, sideChanged);
+    connect(m_statComparison, &StatComparisonModel::computingChanged, this, [this](bool computing) {
+        m_statStatus->setText(m_statComparison->status());
+        if (computing)
+            m_statView->setCursor(Qt::BusyCursor);
+        else
+            m_statView->unsetCursor();
+    });
+    connect(m_statComparison, &StatComparisonModel::comparisonReady, this, &MainWindow::onStatComparisonDone);
+    connect(m_statComparison, &StatComparisonModel::comparisonFailed, this,
+            [this](const QString& message) { m_statStatus->setText(message); });
     return page;
 }
 
@@ -730,7 +794,7 @@ void MainWindow::displayRecord(const RunRecord& record, bool live)
         if (record.tokens.empty() && record.steps.empty()) {
             const QStringList liveLabel{tr("live")};
             for (ChartId chart : {ChartId::Throughput, ChartId::Memory, ChartId::Heatmap, ChartId::Categories,
-                                  ChartId::LayerBars})
+                                  ChartId::LayerBars, ChartId::ItlCurves})
                 chartWidget(chart)->setRunLabels(liveLabel);
         }
         m_tpsChart->showLive(record);
@@ -738,6 +802,8 @@ void MainWindow::displayRecord(const RunRecord& record, bool live)
         m_heatmap->showLive(record);
         m_categoryChart->showLive(record);
         m_layerBarsChart->showLive(record);
+        if (m_itlChart->isVisible())
+            m_itlChart->showLive(record);
     } else {
         m_text->setPlainText(QString::fromStdString(record.generatedText));
         m_textTokensShown = record.tokens.size();
@@ -795,6 +861,8 @@ void MainWindow::refreshCharts()
         displayed = m_live->sharedRecord();
     if (checked.size() >= 2) {
         for (int row : checked) {
+            if (m_runs->isExternal(row))
+                continue; // figures only: compared in the comparison tab, nothing to draw per token
             shown.push_back(m_runs->sharedRun(row));
             labels << m_runs->label(row);
         }
@@ -816,7 +884,8 @@ void MainWindow::refreshCharts()
     for (const auto& run : shown)
         runs.push_back(*run);
     for (ChartWidget* chart : {static_cast<ChartWidget*>(m_tpsChart), static_cast<ChartWidget*>(m_memoryChart),
-                               static_cast<ChartWidget*>(m_categoryChart), static_cast<ChartWidget*>(m_layerBarsChart)}) {
+                               static_cast<ChartWidget*>(m_categoryChart), static_cast<ChartWidget*>(m_layerBarsChart),
+                               static_cast<ChartWidget*>(m_itlChart)}) {
         chart->setRunLabels(labels);
         if (runs.empty())
             chart->clear();
@@ -906,8 +975,10 @@ void MainWindow::onCheckedRunsChanged()
     m_comparison->setBaseline(baseline);
     setBaselineRun(baseline);
     m_comparisonHint->setText(m_comparedRows.size() >= 2
-                                  ? tr("%1 runs compared").arg(m_comparedRows.size())
+                                  ? tr("%1 runs ticked; runs measured alike are pooled into one side.")
+                                        .arg(m_comparedRows.size())
                                   : tr("Tick two or more runs in the Runs list to compare them here and overlay them on the charts."));
+    refreshComparisonSides();
     refreshCharts();
     refreshSyntheticBanner();
 }
@@ -930,6 +1001,59 @@ void MainWindow::setBaselineRun(int comparedIndex)
     for (int column = 1; column < m_comparison->columnCount(); ++column)
         m_comparisonView->setColumnWidth(column, std::min(m_comparisonView->columnWidth(column), 220));
     refreshManifestWarning(comparedIndex);
+}
+
+void MainWindow::refreshComparisonSides()
+{
+    m_choices = comparisonChoices(*m_runs, m_comparedRows);
+    const int baseline = m_choices.empty() ? -1 : 0;
+    const int candidate = defaultCandidate(m_choices, baseline);
+    {
+        const QSignalBlocker blockBaseline(m_sideBaselineBox);
+        const QSignalBlocker blockCandidate(m_sideCandidateBox);
+        m_sideBaselineBox->clear();
+        m_sideCandidateBox->clear();
+        for (const ComparisonChoice& choice : m_choices) {
+            m_sideBaselineBox->addItem(choice.side.label);
+            m_sideCandidateBox->addItem(choice.side.label);
+        }
+        m_sideBaselineBox->setCurrentIndex(baseline);
+        m_sideCandidateBox->setCurrentIndex(candidate);
+    }
+    compareSides(baseline, candidate);
+}
+
+void MainWindow::compareSides(int baselineChoice, int candidateChoice)
+{
+    const int count = static_cast<int>(m_choices.size());
+    if (baselineChoice < 0 || candidateChoice < 0 || baselineChoice >= count || candidateChoice >= count) {
+        m_statComparison->clear();
+        m_statStatus->setText(count < 2 ? QString() : tr("Choose a baseline and a candidate."));
+        return;
+    }
+    if (m_sideBaselineBox->currentIndex() != baselineChoice || m_sideCandidateBox->currentIndex() != candidateChoice) {
+        const QSignalBlocker blockBaseline(m_sideBaselineBox);
+        const QSignalBlocker blockCandidate(m_sideCandidateBox);
+        m_sideBaselineBox->setCurrentIndex(baselineChoice);
+        m_sideCandidateBox->setCurrentIndex(candidateChoice);
+    }
+    if (baselineChoice == candidateChoice) {
+        m_statComparison->clear();
+        m_statStatus->setText(tr("The baseline and the candidate are the same runs."));
+        return;
+    }
+    m_statComparison->compare(m_choices[static_cast<std::size_t>(baselineChoice)].side,
+                              m_choices[static_cast<std::size_t>(candidateChoice)].side);
+    m_statStatus->setText(m_statComparison->status());
+}
+
+void MainWindow::onStatComparisonDone()
+{
+    m_statStatus->setText(m_statComparison->status());
+    m_statView->resizeColumnsToContents();
+    // Narrow enough that the delta, interval and p-value fit beside the names.
+    for (int column = 0; column < m_statComparison->columnCount(); ++column)
+        m_statView->setColumnWidth(column, std::min(m_statView->columnWidth(column), column == 0 ? 170 : 130));
 }
 
 void MainWindow::refreshManifestWarning(int comparedIndex)
@@ -978,7 +1102,8 @@ void MainWindow::openInteractive()
 {
     const QStringList paths = QFileDialog::getOpenFileNames(
         this, tr("Open runs"), m_lastDirectory,
-        tr("vlmscope files (*.json *.log);;Run records and benchmark results (*.json);;Logs (*.log);;All files (*)"));
+        tr("vlmscope files and benchmark results (*.json *.jsonl *.log);;Run records and benchmark results (*.json);;"
+           "llama-bench results (*.json *.jsonl);;vLLM benchmark results (*.json);;Logs (*.log);;All files (*)"));
     if (!paths.isEmpty())
         openFiles(paths);
 }
@@ -994,6 +1119,13 @@ bool MainWindow::openFiles(const QStringList& paths)
             LoadedRuns loaded = loadRunFile(path);
             for (RunRecord& run : loaded.runs) {
                 const int row = m_runs->addRun(run, QFileInfo(path).fileName());
+                added.push_back(row);
+                if (firstRow < 0)
+                    firstRow = row;
+            }
+            for (const ExternalRun& external : loaded.external) {
+                // Another tool's figures: ticked so they appear in the comparison at once.
+                const int row = m_runs->addExternalRun(external, QFileInfo(path).fileName(), true);
                 added.push_back(row);
                 if (firstRow < 0)
                     firstRow = row;
@@ -1112,6 +1244,7 @@ QString MainWindow::chartName(ChartId chart)
     case ChartId::Heatmap: return tr("Layer heatmap");
     case ChartId::Categories: return tr("Categories");
     case ChartId::LayerBars: return tr("Top layers");
+    case ChartId::ItlCurves: return tr("ITL curves");
     }
     return {};
 }
@@ -1124,6 +1257,7 @@ QString MainWindow::chartFileStem(ChartId chart)
     case ChartId::Heatmap: return QStringLiteral("heatmap");
     case ChartId::Categories: return QStringLiteral("categories");
     case ChartId::LayerBars: return QStringLiteral("top_layers");
+    case ChartId::ItlCurves: return QStringLiteral("itl_curves");
     }
     return {};
 }
@@ -1136,6 +1270,7 @@ ChartWidget* MainWindow::chartWidget(ChartId chart) const
     case ChartId::Heatmap: return m_heatmap;
     case ChartId::Categories: return m_categoryChart;
     case ChartId::LayerBars: return m_layerBarsChart;
+    case ChartId::ItlCurves: return m_itlChart;
     }
     return nullptr;
 }

@@ -37,6 +37,9 @@ namespace vlmscope {
 class CategoryChart;
 class ChartWidget;
 class ComparisonModel;
+class ItlChart;
+class StatComparisonModel;
+struct ComparisonChoice;
 class Engine;
 class LayerBarsChart;
 class LayerHeatmap;
@@ -52,7 +55,7 @@ class TpsChart;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum class ChartId { Throughput, Memory, Heatmap, Categories, LayerBars };
+    enum class ChartId { Throughput, Memory, Heatmap, Categories, LayerBars, ItlCurves };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -62,6 +65,13 @@ public:
     LiveRun* liveRun() const { return m_live; }
     RunListModel* runList() const { return m_runs; }
     ComparisonModel* comparison() const { return m_comparison; }
+    // Baseline side against candidate side, with intervals and p-values.
+    StatComparisonModel* statComparison() const { return m_statComparison; }
+    QComboBox* baselineSideBox() const { return m_sideBaselineBox; }
+    QComboBox* candidateSideBox() const { return m_sideCandidateBox; }
+    QTableView* statComparisonView() const { return m_statView; }
+    ItlChart* itlChart() const { return m_itlChart; }
+    QTabWidget* chartTabs() const { return m_chartTabs; }
     LayerTableModel* layerModel() const { return m_layerModel; }
     QSortFilterProxyModel* layerProxy() const { return m_layerProxy; }
     OpTableModel* opModel() const { return m_opModel; }
@@ -110,6 +120,8 @@ public Q_SLOTS:
     // Shows a run of the runs list in the cards, tables, text and heatmap.
     void showRun(int row);
     void setBaselineRun(int comparedIndex);
+    // Compares the chosen baseline and candidate sides (indexes into the side boxes).
+    void compareSides(int baselineChoice, int candidateChoice);
     // The banner above the comparison table naming what differs in definitions or setup.
     void refreshManifestWarning(int comparedIndex);
 
@@ -135,6 +147,8 @@ private:
     QWidget* createOpTab();
     QWidget* createComparisonTab();
     void setupHeatmapGrouping();
+    void refreshComparisonSides();
+    void onStatComparisonDone();
 
     void onRunStarted();
     void onLiveChanged();
@@ -179,6 +193,8 @@ private:
     // Models
     RunListModel* m_runs = nullptr;
     ComparisonModel* m_comparison = nullptr;
+    StatComparisonModel* m_statComparison = nullptr;
+    std::vector<ComparisonChoice> m_choices; // what the side boxes offer
     LayerTableModel* m_layerModel = nullptr;
     QSortFilterProxyModel* m_layerProxy = nullptr;
     OpTableModel* m_opModel = nullptr;
@@ -203,6 +219,7 @@ private:
     LayerHeatmap* m_heatmap = nullptr;
     CategoryChart* m_categoryChart = nullptr;
     LayerBarsChart* m_layerBarsChart = nullptr;
+    ItlChart* m_itlChart = nullptr;
     QComboBox* m_heatmapGrouping = nullptr;
     QTabWidget* m_chartTabs = nullptr;
     QTabWidget* m_detailTabs = nullptr;
@@ -213,6 +230,10 @@ private:
     QTableView* m_opView = nullptr;
     QTableView* m_comparisonView = nullptr;
     QComboBox* m_baselineBox = nullptr;
+    QComboBox* m_sideBaselineBox = nullptr;
+    QComboBox* m_sideCandidateBox = nullptr;
+    QTableView* m_statView = nullptr;
+    QLabel* m_statStatus = nullptr;
     QLabel* m_comparisonHint = nullptr;
     QLabel* m_manifestWarning = nullptr; // runs measured under other rules or on another setup
     QListView* m_runView = nullptr;

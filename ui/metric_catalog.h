@@ -12,13 +12,13 @@
 namespace vlmscope {
 
 enum class MetricKind { Seconds, Rate, Bytes, Percent, Count, Ratio };
-enum class Better { Lower, Higher, Neither };
+enum class MetricDirection { Lower, Higher, Neither };
 
 struct MetricSpec {
     QString name;
     QString tip;
     MetricKind kind;
-    Better better;
+    MetricDirection better;
     std::optional<double> (*value)(const RunRecord& run);
 };
 
@@ -29,7 +29,7 @@ QString formatMetric(MetricKind kind, std::optional<double> value);
 
 // +1 when `value` is better than `baseline` by more than the neutral band, -1 when worse,
 // 0 otherwise (equal, neither direction, undefined values).
-int judgeDelta(Better better, std::optional<double> value, std::optional<double> baseline);
+int judgeDelta(MetricDirection better, std::optional<double> value, std::optional<double> baseline);
 
 // Relative differences smaller than this (in percent) count as "no change": timing noise.
 inline constexpr double kNeutralBandPct = 0.5;

@@ -8,6 +8,7 @@
 #include "core/io/json_reader.h"
 #include "core/io/run_manifest.h"
 #include "core/io/run_record_json.h"
+#include "core/stats/bootstrap.h"
 #include "core/util/error.h"
 
 #include <QDateTime>
@@ -22,7 +23,7 @@ namespace vlmscope {
 
 namespace {
 
-constexpr std::size_t kMaxJsonFileBytes = std::max(kMaxRunRecordBytes, kMaxBenchmarkResultsBytes);
+constexpr std::size_t kMaxJsonFileBytes = std::max({kMaxRunRecordBytes, kMaxBenchmarkResultsBytes, kMaxExternalResultsBytes});
 
 std::string local(const QString& path) { return QFile::encodeName(path).toStdString(); }
 
@@ -140,7 +141,85 @@ RunRecord benchmarkRun(const BenchmarkResults& results, const BenchmarkConfigura
     return r;
 }
 
+// Fields only llama-bench tests and vLLM results have: their files are recognised by these.
+bool looksLikeExternalResult(const OrderedJson& document)
+{
+    if (document.is_array()) // llama-bench -o json: an array of test objects
+        return !document.empty() && looksLikeExternalResult(document.front());
+    if (!document.is_object())
+        return false;
+    for (const char* key : {"avg_ts", "n_gen", "output_throughput", "mean_ttft_ms", "request_throughput"}) {
+        if (document.contains(key))
+            return true;
+    }
+    return false;
+}
+
+LoadedRuns externalRuns(std::string_view text, const std::string& source)
+{
+    LoadedRuns loaded;
+    loaded.external = externalRunsFromText(text, source);
+    if (loaded.external.empty())
+        throw InputError(source + ": the benchmark result holds no tests");
+    loaded.kind = loaded.external.front().tool == ExternalTool::LlamaBench ? QStringLiteral("llama-bench results")
+                                                                            : QStringLiteral("vLLM benchmark result");
+    return loaded;
+}
+
+std::optional<double> medianOrMeanS(const LatencyFigures& latency)
+{
+    const std::optional<double> ms = latency.medianMs ? latency.medianMs : latency.meanMs;
+    return ms ? std::optional<double>(*ms / 1000) : std::nullopt;
+}
+
+std::optional<double> percentileS(const LatencyFigures& latency, double pct)
+{
+    const std::optional<double> ms = latency.percentile(pct);
+    return ms ? std::optional<double>(*ms / 1000) : std::nullopt;
+}
+
 } // namespace
+
+QString externalLabel(const ExternalRun& external)
+{
+    const QString tool = external.tool == ExternalTool::LlamaBench ? QStringLiteral("llama-bench") : QStringLiteral("vLLM");
+    return QStringLiteral("%1: %2").arg(tool, QString::fromStdString(external.configuration));
+}
+
+RunRecord recordFromExternal(const ExternalRun& e)
+{
+    RunRecord r;
+    r.id = std::string(externalToolName(e.tool)) + ":" + e.configuration;
+    r.startedAt = e.date;
+    r.status = RunStatus::Finished;
+    r.statusDetail = std::string(externalToolName(e.tool)) + " result, " + std::to_string(e.repetitions)
+        + (e.tool == ExternalTool::LlamaBench ? " repetitions" : " requests");
+    r.model.name = e.model.empty() ? std::string(externalToolName(e.tool)) : e.model;
+    r.model.source = e.source;
+    r.settings.model = r.model.name;
+    r.settings.device.clear();
+    if (e.threads)
+        r.settings.threads = static_cast<int>(*e.threads);
+    r.settings.maxNewTokens = std::max<std::int64_t>(1, e.generatedTokens.value_or(1));
+    r.environment.device.clear();
+    r.definitionsId.clear(); // another tool's rules
+    GenerationMetrics& m = r.metrics;
+    m.inputTokens = r.inputTokens = e.promptTokens.value_or(0);
+    m.outputTokens = m.decodeTokens = e.generatedTokens.value_or(0);
+    if (!e.decodeTps.samples.empty())
+        m.outputTps = medianOf(e.decodeTps.samples);
+    else
+        m.outputTps = e.decodeTps.mean;
+    m.inputTps = e.promptTps.mean;
+    m.e2eOutputTps = e.throughputTps.mean;
+    m.ttftS = medianOrMeanS(e.ttft);
+    m.tpotS = medianOrMeanS(e.tpot);
+    m.itl.mean = e.itl.meanMs ? std::optional<double>(*e.itl.meanMs / 1000) : std::nullopt;
+    m.itl.p50 = percentileS(e.itl, 50);
+    m.itl.p90 = percentileS(e.itl, 90);
+    m.itl.p99 = percentileS(e.itl, 99);
+    return r;
+}
 
 RunRecord recordFromLogSummary(const LogRunSummary& s)
 {
@@ -253,10 +332,24 @@ LoadedRuns loadRunFile(const QString& path)
     }
 
     const QByteArray bytes = readBounded(path, kMaxJsonFileBytes);
-    const OrderedJson document =
-        parseJsonLimited(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())), source);
+    const std::string_view text(bytes.constData(), static_cast<std::size_t>(bytes.size()));
+    OrderedJson document;
+    try {
+        document = parseJsonLimited(text, source);
+    } catch (const InputError&) {
+        // llama-bench -o jsonl: one JSON object per line is not one JSON document.
+        try {
+            return externalRuns(text, source);
+        } catch (const InputError&) {
+        }
+        throw;
+    }
+    const auto schemaField = document.is_object() ? document.find("schema") : document.end();
+    if (schemaField == document.end() && looksLikeExternalResult(document))
+        return externalRuns(text, source);
     if (!document.is_object())
-        throw InputError(source + ": not a vlmscope run record, benchmark results file or log");
+        throw InputError(source + ": not a vlmscope run record, benchmark results file or log, nor a llama-bench "
+                                  "or vLLM benchmark result");
     const auto schema = document.find("schema");
     const std::string schemaName = schema != document.end() && schema->is_string() ? schema->get<std::string>() : "";
     if (schemaName == kRunSchema) {

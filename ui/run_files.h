@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/engine/run_record.h"
+#include "core/stats/external_results.h"
 
 #include <QString>
 #include <QStringList>
@@ -18,14 +19,22 @@ struct LogRunSummary;
 enum class ExportKind { RunRecord, Log, Trace, Csv };
 
 struct LoadedRuns {
-    QString kind; // "run record", "benchmark results", "log"
+    QString kind; // "run record", "benchmark results", "log", "llama-bench results", "vLLM benchmark result"
     std::vector<RunRecord> runs;
+    std::vector<ExternalRun> external; // other tools' results; `runs` is empty then
     QStringList warnings; // skipped log entries and the like
 };
 
-// Reads `path` as a run record, benchmark results (ours or benchmark-tps.py's) or a
-// consolidated .log, told apart by content. Throws InputError naming the file.
+// Reads `path` as a run record, benchmark results (ours or benchmark-tps.py's), a
+// consolidated .log, llama-bench JSON / JSONL or a vLLM benchmark_serving result, told
+// apart by content. Throws InputError naming the file.
 LoadedRuns loadRunFile(const QString& path);
+
+// An external result as a run for the runs list and the metric cards: its decode rate,
+// TTFT, TPOT and ITL figures (medians where the tool reported them), no tokens or layers.
+RunRecord recordFromExternal(const ExternalRun& external);
+// "llama-bench: tg128, 8 threads", "vLLM: vllm, rate inf, concurrency 4".
+QString externalLabel(const ExternalRun& external);
 
 // Runs for the runs list from parsed files: what the file says, figures in `metrics`.
 RunRecord recordFromLogSummary(const LogRunSummary& summary);

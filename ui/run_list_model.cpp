@@ -1,6 +1,7 @@
 #include "ui/run_list_model.h"
 
 #include "ui/formatting.h"
+#include "ui/run_files.h"
 
 namespace vlmscope {
 
@@ -36,7 +37,19 @@ int RunListModel::addRun(std::shared_ptr<const RunRecord> record, const QString&
         return -1;
     const int row = rowCount();
     beginInsertRows({}, row, row);
-    m_entries.push_back({std::move(record), origin, checked, m_nextNumber++});
+    m_entries.push_back({std::move(record), nullptr, origin, checked, m_nextNumber++});
+    endInsertRows();
+    if (checked)
+        Q_EMIT checkedRunsChanged();
+    return row;
+}
+
+int RunListModel::addExternalRun(const ExternalRun& external, const QString& origin, bool checked)
+{
+    const int row = rowCount();
+    beginInsertRows({}, row, row);
+    m_entries.push_back({std::make_shared<const RunRecord>(recordFromExternal(external)),
+                         std::make_shared<const ExternalRun>(external), origin, checked, m_nextNumber++});
     endInsertRows();
     if (checked)
         Q_EMIT checkedRunsChanged();
@@ -68,6 +81,8 @@ void RunListModel::clear()
 QString RunListModel::label(int row) const
 {
     const Entry& e = m_entries[static_cast<std::size_t>(row)];
+    if (e.external)
+        return QStringLiteral("#%1 %2").arg(e.number).arg(externalLabel(*e.external));
     return QStringLiteral("#%1 %2").arg(e.number).arg(shortModelName(*e.record));
 }
 
@@ -100,6 +115,12 @@ QString RunListModel::summary(const Entry& e) const
 {
     // Two short lines: which run, then how it went.
     const RunRecord& r = *e.record;
+    if (e.external) {
+        QString second = QStringLiteral("%1 · decode %2").arg(QString::fromStdString(r.model.name), formatRate(r.metrics.outputTps));
+        if (!e.origin.isEmpty())
+            second += QStringLiteral(" · %1").arg(e.origin);
+        return QStringLiteral("#%1  %2\n%3").arg(e.number).arg(externalLabel(*e.external), second);
+    }
     QString first = QStringLiteral("#%1  %2").arg(e.number).arg(shortModelName(r));
     if (r.model.synthetic)
         first += tr("  (synthetic)");
@@ -114,6 +135,18 @@ QString RunListModel::summary(const Entry& e) const
 QString RunListModel::details(const Entry& e) const
 {
     const RunRecord& r = *e.record;
+    if (e.external) {
+        const ExternalRun& x = *e.external;
+        return tr("Run %1: imported %2 result (%3)\nModel: %4\nConfiguration: %5\nDate: %6\n%7 %8\n"
+                  "Decode %9, TTFT %10, TPOT %11\nTick it to compare it with other runs in the Comparison tab "
+                  "(it has figures, not tokens, so the charts do not draw it).")
+            .arg(e.number)
+            .arg(QString::fromLatin1(externalToolName(x.tool)), e.origin, QString::fromStdString(x.model),
+                 QString::fromStdString(x.configuration), QString::fromStdString(x.date))
+            .arg(x.repetitions)
+            .arg(x.tool == ExternalTool::LlamaBench ? tr("repetitions") : tr("requests completed"),
+                 formatRate(r.metrics.outputTps), formatSeconds(r.metrics.ttftS), formatSeconds(r.metrics.tpotS));
+    }
     QString tip = tr("Run %1 (%2)\nStarted %3\nModel: %4%5\nPrompt: %6\nTokens: %7 in, %8 out\n"
                      "TTFT %9, decode %10\nStatus: %11 %12")
                       .arg(e.number)

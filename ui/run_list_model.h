@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/engine/run_record.h"
+#include "core/stats/external_results.h"
 
 #include <QAbstractListModel>
 #include <QString>
@@ -20,6 +21,9 @@ public:
     // `origin` says where the run came from: "recorded" or a file name.
     int addRun(const RunRecord& record, const QString& origin, bool checked = false);
     int addRun(std::shared_ptr<const RunRecord> record, const QString& origin, bool checked = false);
+    // Another tool's result (llama-bench, vLLM): listed with its tool and configuration, its
+    // figures in run(row).metrics, its samples in external(row).
+    int addExternalRun(const ExternalRun& external, const QString& origin, bool checked = false);
     void removeRun(int row);
     void clear();
 
@@ -28,6 +32,9 @@ public:
     // Short unique name for legends and column headers: "#3 tiny".
     QString label(int row) const;
     QString origin(int row) const { return m_entries[static_cast<std::size_t>(row)].origin; }
+    // Null for vlmscope's own runs.
+    std::shared_ptr<const ExternalRun> external(int row) const { return m_entries[static_cast<std::size_t>(row)].external; }
+    bool isExternal(int row) const { return external(row) != nullptr; }
     bool isChecked(int row) const { return m_entries[static_cast<std::size_t>(row)].checked; }
     void setChecked(int row, bool checked);
     std::vector<int> checkedRows() const;
@@ -43,6 +50,7 @@ Q_SIGNALS:
 private:
     struct Entry {
         std::shared_ptr<const RunRecord> record;
+        std::shared_ptr<const ExternalRun> external;
         QString origin;
         bool checked = false;
         int number = 0;

@@ -14,4 +14,6 @@ list(APPEND VLMSCOPE_UI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/op_table_model.h ${CMAKE_CURRENT_LIST_DIR}/op_table_model.cpp
   ${CMAKE_CURRENT_LIST_DIR}/run_files.h ${CMAKE_CURRENT_LIST_DIR}/run_files.cpp
   ${CMAKE_CURRENT_LIST_DIR}/run_list_model.h ${CMAKE_CURRENT_LIST_DIR}/run_list_model.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/setup_panel.h ${CMAKE_CURRENT_LIST_DIR}/setup_panel.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/setup_panel.h ${CMAKE_CURRENT_LIST_DIR}/setup_panel.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/stat_comparison_model.h ${CMAKE_CURRENT_LIST_DIR}/stat_comparison_model.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/comparison_sides.h ${CMAKE_CURRENT_LIST_DIR}/comparison_sides.cpp)

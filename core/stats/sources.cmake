@@ -8,4 +8,5 @@ list(APPEND VLMSCOPE_BASE_SOURCES
   stats/change_point.h stats/change_point.cpp
   stats/external_results.h stats/external_results.cpp
   stats/comparison.h stats/comparison.cpp
+  stats/shared_metrics.h stats/shared_metrics.cpp
   stats/ci_reports.h stats/ci_reports.cpp)

@@ -4,10 +4,12 @@
 // here, not in the product.
 //   screenshot_demo OUTDIR [--model builtin|tiny] [--tokens N] [--theme light|dark]
 #include "ui/app_theme.h"
+#include "ui/charts/itl_chart.h"
 #include "ui/live_run.h"
 #include "ui/main_window.h"
 #include "ui/run_list_model.h"
 #include "ui/setup_panel.h"
+#include "ui/stat_comparison_model.h"
 
 #include <QApplication>
 #include <QDir>
@@ -122,6 +124,8 @@ int main(int argc, char** argv)
     window.runList()->setChecked(0, true);
     window.runList()->setChecked(1, true);
     window.detailTabs()->setCurrentIndex(3);
+    window.chartTabs()->setCurrentWidget(window.itlChart());
+    waitFor([&] { return !window.statComparison()->isComputing(); }, 60000);
     waitFor([] { return false; }, 300);
     ok = grab(window, out, QStringLiteral("comparison.png")) && ok;
     return ok && grabbedLive ? 0 : 3;

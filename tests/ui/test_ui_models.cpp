@@ -17,7 +17,7 @@
 using namespace vlmscope;
 using namespace vlmscope::testing;
 
-Q_DECLARE_METATYPE(vlmscope::Better)
+Q_DECLARE_METATYPE(vlmscope::MetricDirection)
 
 class TestUiModels : public QObject {
     Q_OBJECT
@@ -158,24 +158,24 @@ private Q_SLOTS:
 
     void judgesDirection_data()
     {
-        QTest::addColumn<Better>("better");
+        QTest::addColumn<MetricDirection>("better");
         QTest::addColumn<double>("value");
         QTest::addColumn<double>("baseline");
         QTest::addColumn<int>("verdict");
-        QTest::newRow("lower TTFT is better") << Better::Lower << 0.1 << 0.2 << 1;
-        QTest::newRow("higher TTFT is worse") << Better::Lower << 0.3 << 0.2 << -1;
-        QTest::newRow("higher TPS is better") << Better::Higher << 30.0 << 20.0 << 1;
-        QTest::newRow("lower TPS is worse") << Better::Higher << 10.0 << 20.0 << -1;
-        QTest::newRow("equal") << Better::Higher << 20.0 << 20.0 << 0;
-        QTest::newRow("within the neutral band") << Better::Higher << 20.05 << 20.0 << 0;
-        QTest::newRow("just outside the band") << Better::Higher << 20.2 << 20.0 << 1;
-        QTest::newRow("neither direction") << Better::Neither << 30.0 << 20.0 << 0;
-        QTest::newRow("from zero") << Better::Lower << 1.0 << 0.0 << -1;
+        QTest::newRow("lower TTFT is better") << MetricDirection::Lower << 0.1 << 0.2 << 1;
+        QTest::newRow("higher TTFT is worse") << MetricDirection::Lower << 0.3 << 0.2 << -1;
+        QTest::newRow("higher TPS is better") << MetricDirection::Higher << 30.0 << 20.0 << 1;
+        QTest::newRow("lower TPS is worse") << MetricDirection::Higher << 10.0 << 20.0 << -1;
+        QTest::newRow("equal") << MetricDirection::Higher << 20.0 << 20.0 << 0;
+        QTest::newRow("within the neutral band") << MetricDirection::Higher << 20.05 << 20.0 << 0;
+        QTest::newRow("just outside the band") << MetricDirection::Higher << 20.2 << 20.0 << 1;
+        QTest::newRow("neither direction") << MetricDirection::Neither << 30.0 << 20.0 << 0;
+        QTest::newRow("from zero") << MetricDirection::Lower << 1.0 << 0.0 << -1;
     }
 
     void judgesDirection()
     {
-        QFETCH(Better, better);
+        QFETCH(MetricDirection, better);
         QFETCH(double, value);
         QFETCH(double, baseline);
         QFETCH(int, verdict);

@@ -10,3 +10,4 @@ target_link_libraries(screenshot_demo PRIVATE vlmscope_ui)
 vlmscope_warnings(screenshot_demo)
 
 vlmscope_add_test(test_welcome_dialog SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_welcome_dialog.cpp LIBS vlmscope_ui LABELS gui)
+vlmscope_add_test(test_results_gui SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_results_gui.cpp LIBS vlmscope_ui LABELS gui)

@@ -48,32 +48,32 @@ BandChart::BandChart(QWidget* parent) : QWidget(parent), m_chart(new QChart), m_
     layout->addWidget(m_view);
 }
 
-void BandChart::setBands(const QString& title, const QString& xTitle, const QString& yTitle, const QString& bandName,
-                         const std::vector<BandSeries>& series, bool dots)
+int drawBands(QChart* chart, const QPalette& palette, const QString& title, const QString& xTitle,
+              const QString& yTitle, const QString& bandName, const std::vector<BandSeries>& series, bool dots)
 {
-    m_chart->removeAllSeries();
-    for (QAbstractAxis* axis : m_chart->axes())
-        m_chart->removeAxis(axis);
-    m_chart->setTitle(title);
+    chart->removeAllSeries();
+    for (QAbstractAxis* axis : chart->axes())
+        chart->removeAxis(axis);
+    chart->setTitle(title);
     auto* x = new QValueAxis;
     auto* y = new QValueAxis;
     x->setTitleText(xTitle);
     y->setTitleText(yTitle);
     x->setLabelFormat("%g");
     y->setLabelFormat("%g");
-    m_chart->addAxis(x, Qt::AlignBottom);
-    m_chart->addAxis(y, Qt::AlignLeft);
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
 
     double minX = 0, maxX = 1, maxY = 0;
     bool first = true;
     auto attach = [&](QAbstractSeries* s) {
-        m_chart->addSeries(s);
+        chart->addSeries(s);
         s->attachAxis(x);
         s->attachAxis(y);
     };
     for (std::size_t i = 0; i < series.size(); ++i) {
         const BandSeries band = decimatedBand(series[i], static_cast<std::size_t>(kMaxDrawnPoints));
-        const QColor color = runColor(static_cast<int>(i), palette());
+        const QColor color = runColor(static_cast<int>(i), palette);
         auto* area = new QAreaSeries;
         auto* upper = new QLineSeries(area);
         auto* lower = new QLineSeries(area);
@@ -99,7 +99,7 @@ void BandChart::setBands(const QString& title, const QString& xTitle, const QStr
         attach(area);
         attach(line);
         // One legend entry says what the bands are; the lines name the configurations.
-        m_chart->legend()->markers(area).first()->setVisible(i == 0);
+        chart->legend()->markers(area).first()->setVisible(i == 0);
         if (dots) {
             auto* points = new QScatterSeries;
             points->setColor(color);
@@ -108,17 +108,23 @@ void BandChart::setBands(const QString& title, const QString& xTitle, const QStr
             for (std::size_t k = 0; k < band.x.size(); ++k)
                 points->append(band.x[k], band.median[k]);
             attach(points);
-            m_chart->legend()->markers(points).first()->setVisible(false);
+            chart->legend()->markers(points).first()->setVisible(false);
         }
     }
-    m_seriesCount = static_cast<int>(series.size());
     // Start the x axis at 0 unless the data sits far from it (deep contexts).
     const double xMin = minX > 0 && minX > (maxX - minX) ? std::floor(minX * 0.9) : 0;
     setAxisRange(x, xMin, paddedMax(maxX), 6, 1);
     setAxisRange(y, 0, paddedMax(maxY > 0 ? maxY : 1));
-    m_chart->legend()->setVisible(!series.empty());
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
-    styleChart(m_chart, palette());
+    chart->legend()->setVisible(!series.empty());
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    styleChart(chart, palette);
+    return static_cast<int>(series.size());
+}
+
+void BandChart::setBands(const QString& title, const QString& xTitle, const QString& yTitle, const QString& bandName,
+                         const std::vector<BandSeries>& series, bool dots)
+{
+    m_seriesCount = drawBands(m_chart, palette(), title, xTitle, yTitle, bandName, series, dots);
 }
 
 bool BandChart::saveImage(const QString& path, QString* error, QSize size)

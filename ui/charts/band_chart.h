@@ -38,6 +38,11 @@ private:
     int m_seriesCount = 0;
 };
 
+// Draws `series` into `chart` (its series and axes replaced) the way BandChart does;
+// returns how many series were drawn. For charts that embed bands in their own view.
+int drawBands(QChart* chart, const QPalette& palette, const QString& title, const QString& xTitle,
+              const QString& yTitle, const QString& bandName, const std::vector<BandSeries>& series, bool dots = false);
+
 // At most `maxPoints` points: consecutive points merged into buckets (x and median: the
 // bucket's middle point, lower: its minimum, upper: its maximum), so spikes stay visible.
 BandSeries decimatedBand(const BandSeries& series, std::size_t maxPoints);

@@ -14,4 +14,5 @@ list(APPEND VLMSCOPE_CHART_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/layer_bars_chart.h ${CMAKE_CURRENT_LIST_DIR}/layer_bars_chart.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sweep_chart.h ${CMAKE_CURRENT_LIST_DIR}/sweep_chart.cpp
   ${CMAKE_CURRENT_LIST_DIR}/band_chart.h ${CMAKE_CURRENT_LIST_DIR}/band_chart.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/itl_chart.h ${CMAKE_CURRENT_LIST_DIR}/itl_chart.cpp
 )
