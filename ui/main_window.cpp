@@ -853,6 +853,7 @@ void MainWindow::refreshCharts()
     // shows the displayed run (it cannot overlay).
     std::vector<std::shared_ptr<const RunRecord>> shown;
     QStringList labels;
+    std::vector<TpsChart::Reference> references;
     const std::vector<int> checked = m_runs->checkedRows();
     std::shared_ptr<const RunRecord> displayed;
     if (m_displayedRow >= 0 && m_displayedRow < m_runs->rowCount())
@@ -861,8 +862,13 @@ void MainWindow::refreshCharts()
         displayed = m_live->sharedRecord();
     if (checked.size() >= 2) {
         for (int row : checked) {
-            if (m_runs->isExternal(row))
-                continue; // figures only: compared in the comparison tab, nothing to draw per token
+            if (m_runs->isExternal(row)) {
+                // Figures only: no per-token data, so a reference line on the TPS chart.
+                const ExternalRun& external = *m_runs->external(row);
+                references.push_back({m_runs->label(row), external.decodeTps.mean,
+                                      external.itl.medianMs ? external.itl.medianMs : external.tpot.medianMs});
+                continue;
+            }
             shown.push_back(m_runs->sharedRun(row));
             labels << m_runs->label(row);
         }
@@ -871,6 +877,7 @@ void MainWindow::refreshCharts()
         if (m_displayedRow >= 0)
             labels << m_runs->label(m_displayedRow);
     }
+    m_tpsChart->setReferences(std::move(references));
     // Charts copy what they are given; skip it when they already show exactly these runs.
     if (!m_chartsStale && shown == m_chartRuns && displayed == m_heatmapRun && labels == m_chartLabels)
         return;

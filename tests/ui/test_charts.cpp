@@ -83,6 +83,7 @@ private Q_SLOTS:
     void tpsLatencyMode();
     void tpsTimeAxisAndMarkers();
     void tpsOverlaysAddLegendEntries();
+    void tpsDrawsOtherToolsAsReferenceLines();
     void memoryLiveAndPeaks();
     void memoryOverlays();
     void categorySharesSumTo100_data();
@@ -187,6 +188,32 @@ void TestCharts::tpsLiveRestartsOnNewId()
     QCOMPARE(chart.lineSeries(0, 0)->count(), 2);
     chart.clear();
     QCOMPARE(chart.runCount(), 0);
+}
+
+void TestCharts::tpsDrawsOtherToolsAsReferenceLines()
+{
+    TpsChart chart;
+    chart.showRuns({makeRun()});
+    auto referenceLines = [&chart] {
+        QStringList labels;
+        for (const ChartMarker& m : chart.markers()->markers())
+            if (m.kind == ChartMarker::HorizontalLine && m.label.startsWith("llama-bench"))
+                labels << m.label;
+        return labels;
+    };
+    QVERIFY(referenceLines().isEmpty());
+    // Far above the run's own rates: the axis must grow to show it.
+    chart.setReferences({{"llama-bench: tg128", 5000.0, 12.5}});
+    QCOMPARE(referenceLines(), QStringList{"llama-bench: tg128: 5000.0 tok/s"});
+    QVERIFY(chart.yAxis()->max() >= 5000.0);
+    chart.setMode(TpsChart::Latency);
+    QCOMPARE(referenceLines().size(), 1);
+    QVERIFY(referenceLines().first().startsWith("llama-bench: tg128: 12.5"));
+    chart.setMode(TpsChart::PerSecond);
+    QVERIFY(referenceLines().isEmpty());
+    chart.setMode(TpsChart::Instantaneous);
+    chart.setReferences({});
+    QVERIFY(referenceLines().isEmpty());
 }
 
 void TestCharts::tpsAxesGrowInFewSteps()

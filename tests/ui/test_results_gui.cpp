@@ -3,6 +3,7 @@
 // ITL curves by output position and by context depth.
 #include "tests/ui/synthetic_run.h"
 #include "ui/charts/itl_chart.h"
+#include "ui/charts/tps_chart.h"
 #include "ui/comparison_sides.h"
 #include "ui/main_window.h"
 #include "ui/run_files.h"
@@ -243,8 +244,12 @@ private Q_SLOTS:
         const int p99 = model->findRow(QStringLiteral("ITL p99"));
         QVERIFY(p99 >= 0);
         QCOMPARE(model->data(model->index(p99, StatComparisonModel::PValue)).toString(), QStringLiteral("not tested"));
-        // The imported result has no tokens: the ITL curves show the three recorded runs only.
+        // The imported result has no tokens: the ITL curves show the three recorded runs only,
+        // and the TPS chart carries its rate as a reference line.
         QCOMPARE(window.itlChart()->series().size(), std::size_t(1));
+        QCOMPARE(window.tpsChart()->references().size(), std::size_t(1));
+        QVERIFY(window.tpsChart()->references()[0].label.startsWith(QStringLiteral("#4 vLLM")));
+        QVERIFY(window.tpsChart()->references()[0].decodeTps.value_or(0) > 0);
     }
 
     void itlChartModes()

@@ -405,6 +405,12 @@ double TpsChart::dataMaxY() const
         else
             y = std::max({y, run->maxTps, run->decodeTps.value_or(0)});
     }
+    for (const Reference& reference : m_references) {
+        if (m_mode == Latency)
+            y = std::max(y, reference.latencyMs.value_or(0));
+        else if (m_mode == Instantaneous)
+            y = std::max(y, reference.decodeTps.value_or(0));
+    }
     return y;
 }
 
@@ -485,7 +491,26 @@ void TpsChart::updateMarkers()
             list.push_back({ChartMarker::HorizontalLine, 0, 0, *run.itlMeanMs,
                             tr("mean ITL %1").arg(formatDurationNs(*run.itlMeanMs * 1e6)), color});
     }
+    const QColor referenceColor = markerColor(0, palette());
+    for (const Reference& reference : m_references) {
+        if (m_mode == Instantaneous && reference.decodeTps)
+            list.push_back({ChartMarker::HorizontalLine, 0, 0, *reference.decodeTps,
+                            tr("%1: %2 tok/s").arg(reference.label).arg(*reference.decodeTps, 0, 'f', 1),
+                            referenceColor});
+        if (m_mode == Latency && reference.latencyMs)
+            list.push_back({ChartMarker::HorizontalLine, 0, 0, *reference.latencyMs,
+                            tr("%1: %2").arg(reference.label, formatDurationNs(*reference.latencyMs * 1e6)),
+                            referenceColor});
+    }
     markers()->setMarkers(std::move(list));
+}
+
+void TpsChart::setReferences(std::vector<Reference> references)
+{
+    m_references = std::move(references);
+    if (m_x && m_y)
+        growAxes(!m_live);
+    updateMarkers();
 }
 
 int TpsChart::sampleCount(int run) const

@@ -32,6 +32,17 @@ public:
 
     void setMode(Mode mode);
     Mode mode() const { return m_mode; }
+
+    // Other tools' figures (imported llama-bench / vLLM runs) drawn as labelled horizontal
+    // lines: their decode rate in the TPS mode, their token latency in the latency mode.
+    // They carry no per-token data, so a line is what can honestly be overlaid.
+    struct Reference {
+        QString label;
+        std::optional<double> decodeTps;
+        std::optional<double> latencyMs;
+    };
+    void setReferences(std::vector<Reference> references);
+    const std::vector<Reference>& references() const { return m_references; }
     // x = seconds since the run start instead of the output token index.
     void setTimeAxis(bool time);
     bool timeAxis() const { return m_timeAxis; }
@@ -80,6 +91,7 @@ private:
     void syncControls();
 
     Mode m_mode = Instantaneous;
+    std::vector<Reference> m_references;
     bool m_timeAxis = false;
     bool m_live = false;
     std::vector<std::unique_ptr<Run>> m_runs;
