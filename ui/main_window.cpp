@@ -657,6 +657,7 @@ bool MainWindow::startRun()
     m_firstRunHint->setVisible(false);
     m_phaseLabel->setText(m_warmupRuns > 0 ? tr("Starting: %n warm-up run(s) first…", nullptr, m_warmupRuns)
                                            : tr("Starting…"));
+    m_engine->clearStop();
     QMetaObject::invokeMethod(m_engine, "start", Qt::QueuedConnection, Q_ARG(vlmscope::EngineRequest, request));
     return true;
 }

@@ -53,7 +53,6 @@ void Engine::ensureModel(const RunSettings& settings)
 
 void Engine::start(const EngineRequest& request)
 {
-    m_stop.store(false);
     m_busy.store(true);
     try {
         const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -61,7 +60,9 @@ void Engine::start(const EngineRequest& request)
         ensureModel(request.settings);
         SignalSink sink(*this);
         const RunSession session(*m_bundle);
-        for (int i = 0; i < std::max(1, request.iterations) && !m_stop.load(); ++i) {
+        // The first run always starts, even when Stop came during loading: it ends at once
+        // as a valid "stopped" record, so every Start leaves a record of what happened.
+        for (int i = 0; i < std::max(1, request.iterations) && (i == 0 || !m_stop.load()); ++i) {
             RunRequest run{request.settings, request.inputIds};
             if (i > 0)
                 run.settings.warmup = 0; // warm-up once per request

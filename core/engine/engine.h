@@ -33,6 +33,9 @@ public:
 
     // Thread-safe: the running generation ends at its next token, keeping what it measured.
     void requestStop() { m_stop.store(true); }
+    // Call before queueing start(), from the thread that may call requestStop(): a Stop
+    // pressed while the request waits or the model loads is then kept, not reset by start().
+    void clearStop() { m_stop.store(false); }
     bool isBusy() const { return m_busy.load(); }
 
     static void registerMetaTypes();

@@ -3,6 +3,7 @@
 // the partial run, opening every file type (and dropping them), overlaying and comparing
 // two runs, exporting every format and reading it back, bad input, and persistence.
 #include "core/io/benchmark_results.h"
+#include "core/io/run_record_json.h"
 #include "tests/ui/synthetic_run.h"
 #include "ui/charts/category_chart.h"
 #include "ui/charts/heatmap_rows.h"
@@ -42,6 +43,7 @@
 #include <QUrl>
 #include <QtTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace vlmscope;
@@ -220,6 +222,60 @@ private Q_SLOTS:
         QVERIFY(w->statusText().contains(QStringLiteral("Stopped")));
         QTRY_VERIFY(!w->isRunning());
         QCOMPARE(w->generatedText()->toPlainText(), QString::fromStdString(run.generatedText));
+    }
+
+    // Stop pressed at any point of a run (while the model loads, after the vision encoder,
+    // after prefill, during decode) leaves one valid record marked as stopped. The request
+    // is asynchronous, so where it lands is the next check after the moment it was pressed.
+    void stopAtAnyPointKeepsAValidRecord_data()
+    {
+        QTest::addColumn<QString>("when");
+        QTest::newRow("while loading") << "load";
+        QTest::newRow("after the vision encoder") << "vision_encoder";
+        QTest::newRow("after prefill") << "prefill";
+        QTest::newRow("after the first token") << "token";
+    }
+
+    void stopAtAnyPointKeepsAValidRecord()
+    {
+        QFETCH(QString, when);
+        TestedWindow w;
+        useTiny(*w.window, 4000);
+        QSignalSpy added(w.window.get(), &MainWindow::runAdded);
+        bool stopped = false;
+        Phase phase{};
+        if (when != "load" && when != "token")
+            QVERIFY(parsePhase(when.toStdString(), &phase));
+        auto reached = [&](const RunRecord& live) {
+            if (when == "token")
+                return !live.tokens.empty();
+            return std::any_of(live.phases.begin(), live.phases.end(), [&](const PhaseSpan& p) { return p.phase == phase; });
+        };
+        connect(w->liveRun(), &LiveRun::changed, w.window.get(), [&] {
+            if (!stopped && w->liveRun()->isActive() && reached(w->liveRun()->record())) {
+                stopped = true;
+                w->stopRun();
+            }
+        });
+        QVERIFY(w->startRun());
+        if (when == "load") {
+            stopped = true;
+            w->stopRun(); // before the engine thread has even loaded the model
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(added.count(), 1, kRunTimeoutMs);
+        QVERIFY(stopped);
+        QTRY_VERIFY(!w->isRunning());
+        QCOMPARE(w->runList()->rowCount(), 1); // one Start, one record, no further iterations
+        const RunRecord& run = w->runList()->run(0);
+        QCOMPARE(run.status, RunStatus::Stopped);
+        QVERIFY(run.tokens.size() < 4000);
+        // Valid: it survives a write and a validating read with what it measured intact.
+        const QString file = path("stopped-" + when + ".json");
+        writeRunRecordFile(file, run);
+        const RunRecord back = readRunRecord(file.toStdString());
+        QCOMPARE(back.status, RunStatus::Stopped);
+        QCOMPARE(back.tokens.size(), run.tokens.size());
+        QCOMPARE(back.phases.size(), run.phases.size());
     }
 
     void opensEveryFileType()
