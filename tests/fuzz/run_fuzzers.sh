@@ -58,9 +58,12 @@ for harness in "${harnesses[@]}"; do
 
   echo "== $harness: ${seconds}s (log $dir/fuzz.log)" >&2
   start=$(date +%s)
-  # -timeout: one input running 10 s is a hang; -rss_limit_mb: the harnesses' own limits
-  # keep far below it, so reaching it is an allocation the parsers failed to bound.
-  "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  # -timeout: one input running 25 s is a hang. Valid images that decode large canvases
+  # take 0.4-1 s in a release build but up to ~8 s under the sanitizers (two such GIFs are
+  # kept in regressions/image and replayed here), so 10 s would fail on a busy machine.
+  # -rss_limit_mb: the harnesses' own limits keep far below it, so reaching it is an
+  # allocation the parsers failed to bound.
+  "$bin" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$dir/artifacts/" "$dir/corpus" "${extra[@]}" > "$dir/fuzz.log" 2>&1
   rc=$?
   elapsed=$(( $(date +%s) - start ))
@@ -90,7 +93,7 @@ for harness in "${harnesses[@]}"; do
     merged="$dir/merged"
     mkdir -p "$merged" "$source_dir/corpus/$name"
     cp "$source_dir/corpus/$name"/* "$merged/" 2>/dev/null
-    "$bin" -merge=1 -timeout=10 "$merged" "$dir/corpus" >> "$dir/merge.log" 2>&1
+    "$bin" -merge=1 -timeout=25 "$merged" "$dir/corpus" >> "$dir/merge.log" 2>&1
     merged_kb=$(find "$merged" -type f -printf '%s\n' | awk '{ n += $1 } END { printf "%d", (n + 1023) / 1024 }')
     if [ "$merged_kb" -le "$max_corpus_kb" ]; then
       cp -n "$merged"/* "$source_dir/corpus/$name/"
