@@ -5,7 +5,6 @@
 #include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
-#include <QCoreApplication>
 #include <QGraphicsLayout>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -129,18 +128,9 @@ void BandChart::setBands(const QString& title, const QString& xTitle, const QStr
 
 bool BandChart::saveImage(const QString& path, QString* error, QSize size)
 {
-    // Replaced series and axes are deleted later by Qt Charts: flush before exporting.
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     return exportImage(
         path, size, palette().color(QPalette::Base),
-        [this](QPainter& painter, const QRect& target) {
-            const QSizeF old = m_chart->size();
-            m_chart->resize(target.size());
-            m_chart->layout()->activate();
-            m_chart->scene()->render(&painter, target, QRectF(m_chart->pos(), QSizeF(target.size())));
-            m_chart->resize(old);
-            m_chart->layout()->activate();
-        },
+        [this](QPainter& painter, const QRect& target) { renderChartAt(m_chart, painter, target); },
         error);
 }
 

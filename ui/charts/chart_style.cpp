@@ -1,7 +1,10 @@
 #include "ui/charts/chart_style.h"
 
 #include <QBuffer>
+#include <QCoreApplication>
 #include <QFileInfo>
+#include <QGraphicsLayout>
+#include <QGraphicsScene>
 #include <QPainter>
 #include <QSaveFile>
 #include <QSvgGenerator>
@@ -254,6 +257,17 @@ bool exportImage(const QString& path, QSize size, const QColor& background, cons
     if (!file.commit())
         return fail(file.errorString());
     return true;
+}
+
+void renderChartAt(QChart* chart, QPainter& painter, const QRect& target)
+{
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    const QSizeF old = chart->size();
+    chart->resize(target.size());
+    chart->layout()->activate();
+    chart->scene()->render(&painter, target, QRectF(chart->pos(), QSizeF(target.size())));
+    chart->resize(old);
+    chart->layout()->activate();
 }
 
 } // namespace vlmscope

@@ -66,4 +66,9 @@ using ExportPainter = std::function<void(QPainter& painter, const QRect& target)
 bool exportImage(const QString& path, QSize size, const QColor& background, const ExportPainter& paint, QString* error);
 QImage renderImage(QSize size, const QColor& background, const ExportPainter& paint);
 
+// Lays `chart` out at the size of `target`, renders its scene there and puts it back. Flushes
+// deferred deletes first: Qt Charts deletes replaced series and axes with deleteLater(), and
+// an export before the event loop runs would still show them.
+void renderChartAt(QChart* chart, QPainter& painter, const QRect& target);
+
 } // namespace vlmscope

@@ -1,7 +1,6 @@
 #include "ui/charts/sweep_chart.h"
 
 #include <QChart>
-#include <QCoreApplication>
 #include <QChartView>
 #include <QGraphicsLayout>
 #include <QLegendMarker>
@@ -77,20 +76,9 @@ void SweepChart::setSweep(const QString& title, const QString& xTitle, const QSt
 
 bool SweepChart::saveImage(const QString& path, QString* error, QSize size)
 {
-    // Qt Charts deletes replaced series and axes later; an export before the event loop
-    // runs would still show them.
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     return exportImage(
         path, size, palette().color(QPalette::Base),
-        [this](QPainter& painter, const QRect& target) {
-            // Lay the chart out at the export size, render, and put it back.
-            const QSizeF old = m_chart->size();
-            m_chart->resize(target.size());
-            m_chart->layout()->activate();
-            m_chart->scene()->render(&painter, target, QRectF(m_chart->pos(), QSizeF(target.size())));
-            m_chart->resize(old);
-            m_chart->layout()->activate();
-        },
+        [this](QPainter& painter, const QRect& target) { renderChartAt(m_chart, painter, target); },
         error);
 }
 
