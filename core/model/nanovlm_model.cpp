@@ -1,6 +1,6 @@
 #include "core/model/nanovlm_model.h"
 
-#include "core/model/bf16_matvec.h"
+#include "core/model/matvec.h"
 #include "core/util/error.h"
 
 #include <atomic>
@@ -18,20 +18,19 @@ bool useOneDnnForFloat32()
     return available && g_float32Gemm.load(std::memory_order_relaxed) == Float32Gemm::OneDnn;
 }
 
-// One-row inputs go through matrix-vector products: the GEMM path wastes over half the
-// memory bandwidth for M = 1 (issue 7), and decode is bandwidth bound. Bfloat16 matrices
-// take float32 activations: one row through our bf16 kernel, more rows through LibTorch's
-// bf16 GEMM (oneDNN), with the result and the bias added back in float32.
+// One-row inputs go through vlmscope's matrix-vector kernels (core/model/matvec.h): decode
+// is bandwidth bound and both LibTorch paths waste bandwidth for M = 1 (issue 7). More rows
+// go through oneDNN's GEMM (float32 activations for bf16 matrices are rounded to bf16 there,
+// with the result and the bias added back in float32).
 torch::Tensor linear(const torch::Tensor& x, const LinearWeights& w)
 {
-    const bool bf16 = w.weight.scalar_type() == torch::kBFloat16;
     if (x.dim() == 2 && x.size(0) == 1) {
-        torch::Tensor y = bf16 ? bf16MatVec(w.weight, x[0]) : at::mv(w.weight, x[0]);
+        torch::Tensor y = matVec(w.weight, x[0]);
         if (w.bias.defined())
             y.add_(w.bias);
         return y.unsqueeze(0);
     }
-    if (!bf16) {
+    if (w.weight.scalar_type() == torch::kFloat32) {
         if (useOneDnnForFloat32())
             return at::mkldnn_linear(x.to_mkldnn(), w.weight, w.bias).to_dense();
         return at::linear(x, w.weight, w.bias);

@@ -7,6 +7,6 @@ list(APPEND VLMSCOPE_BASE_SOURCES
 # The LibTorch model.
 list(APPEND VLMSCOPE_TORCH_SOURCES
   model/model_weights.h model/model_weights.cpp
-  model/bf16_matvec.h model/bf16_matvec.cpp
+  model/matvec.h model/matvec.cpp
   model/kv_cache.h
   model/nanovlm_model.h model/nanovlm_model.cpp)

@@ -22,7 +22,7 @@ void OpProfiler::start()
         return;
     t_activeProfiler = this;
     m_handle = at::addThreadLocalCallback(
-        at::RecordFunctionCallback(&OpProfiler::onStart, &OpProfiler::onEnd).scopes({at::RecordScope::FUNCTION}));
+        at::RecordFunctionCallback(&OpProfiler::onStart, &OpProfiler::onEnd).scopes({at::RecordScope::FUNCTION, at::RecordScope::USER_SCOPE}));
     m_active = true;
 }
 
@@ -41,10 +41,19 @@ std::unique_ptr<at::ObserverContext> OpProfiler::onStart(const at::RecordFunctio
 {
     OpProfiler* self = t_activeProfiler;
     if (self) {
-        Totals* totals = &self->m_totals[{self->m_scopes.currentScope(), fn.name()}];
+        Totals* totals = &self->m_totals[{self->m_scopes.currentScope(), self->stableName(fn)}];
         self->m_stack.push_back({totals, ScopeProfiler::nowNs(), 0});
     }
     return nullptr;
+}
+
+const char* OpProfiler::stableName(const at::RecordFunction& fn)
+{
+    // Operators' names live in the dispatcher's registry; a user scope's name is a string
+    // owned by its RecordFunction, gone when the scope ends, so it is interned here.
+    if (fn.scope() != at::RecordScope::USER_SCOPE)
+        return fn.name();
+    return m_userScopeNames.insert(fn.name()).first->c_str();
 }
 
 void OpProfiler::onEnd(const at::RecordFunction&, at::ObserverContext*)

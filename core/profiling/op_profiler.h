@@ -9,6 +9,7 @@
 #include <ATen/record_function.h>
 
 #include <map>
+#include <set>
 #include <vector>
 
 namespace vlmscope {
@@ -43,8 +44,12 @@ private:
     const ScopeProfiler& m_scopes;
     at::CallbackHandle m_handle = 0;
     bool m_active = false;
-    // Keyed by the op name's pointer (stable for registered operators); merged by text later.
+    const char* stableName(const at::RecordFunction& fn);
+
+    // Keyed by the op name's pointer (stable for registered operators and interned user
+    // scopes); merged by text later.
     std::map<std::pair<int, const char*>, Totals> m_totals;
+    std::set<std::string> m_userScopeNames;
     std::vector<Frame> m_stack;
 };
 

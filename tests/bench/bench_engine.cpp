@@ -8,7 +8,7 @@
 //                     [--dtype float32,bf16] [--no-kv-tokens N]
 #include "core/engine/model_bundle.h"
 #include "core/engine/run_session.h"
-#include "core/model/bf16_matvec.h"
+#include "core/model/matvec.h"
 #include "core/util/blas_probe.h"
 
 #include <QCoreApplication>
@@ -117,8 +117,8 @@ int main(int argc, char** argv)
     const int runs = std::max(1, parser.value("runs").toInt());
     const std::string model = parser.value("model").toStdString();
 
-    std::printf("BLAS: %s; float32 GEMM: %s; bf16 matrix-vector kernel: %s\n", probeBlas().label.c_str(),
-                float32Gemm() == Float32Gemm::OneDnn ? "oneDNN" : "BLAS", bf16MatVecKernel());
+    std::printf("BLAS: %s; float32 GEMM: %s; matrix-vector kernel: %s\n", probeBlas().label.c_str(),
+                float32Gemm() == Float32Gemm::OneDnn ? "oneDNN" : "BLAS", matVecIsaName(matVecIsa()));
     std::printf("median of %d runs after 1 warm-up; %lld new tokens (%lld without KV cache); "
                 "TTFT = vision + projector + prefill + first token\n\n",
                 runs, parser.value("tokens").toLongLong(), parser.value("no-kv-tokens").toLongLong());

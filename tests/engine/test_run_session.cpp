@@ -229,14 +229,19 @@ private Q_SLOTS:
     {
         const RunRecord record = RunSession(m_bundle).run({tinySettings(4, ProfilingLevel::Ops), {}});
         QVERIFY(!record.ops.empty());
-        bool sawMatrixProduct = false;
+        bool sawMatrixProduct = false, sawDecodeKernel = false;
         for (const OpStat& op : record.ops) {
             QVERIFY(op.selfNs <= op.totalNs);
             QVERIFY(op.count > 0);
-            if (op.op == "aten::mv" || op.op == "aten::addmm" || op.op == "aten::mm")
+            if (op.op == "aten::mkldnn_linear" || op.op == "aten::addmm" || op.op == "aten::mm")
                 sawMatrixProduct = true;
+            if (op.op == "vlmscope::matvec")
+                sawDecodeKernel = op.count > 0;
         }
+        // Prefill's GEMMs are ATen's (oneDNN's linear, or addmm through the BLAS); decode's
+        // one-row products are vlmscope's kernel, recorded as an op of its own.
         QVERIFY(sawMatrixProduct);
+        QVERIFY(sawDecodeKernel);
     }
 
     void stopKeepsAValidPartialRun()

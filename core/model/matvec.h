@@ -1,0 +1,40 @@
+// y = W x for one activation row: the product every decode step makes 211 times.
+//
+// Decode multiplies each weight matrix by a single row, so it is bound by the bytes it
+// reads, and LibTorch 1.13 leaves bandwidth on the table: at::mv on float32 goes through
+// OpenBLAS sgemv (measured at about half of this machine's read bandwidth), at::mv on
+// bfloat16 is a scalar loop, and the oneDNN GEMM costs as much for one row as for many.
+// These kernels stream each matrix once, four rows at a time against one load of x, and
+// widen bf16 to float32 in registers (exact: bf16 is the top half of a float32), so a
+// bf16 step reads half the bytes of float32. Products accumulate in float32.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <optional>
+
+namespace vlmscope {
+
+// weight [N, K] float32 or bfloat16, contiguous; x [K] float32 -> [N] float32. Rows are
+// split over LibTorch's intra-op threads.
+torch::Tensor matVec(const torch::Tensor& weight, const torch::Tensor& x);
+
+enum class MatVecIsa { Scalar, Avx2, Avx512 };
+
+// The instruction set matVec uses on this CPU.
+MatVecIsa matVecIsa();
+const char* matVecIsaName(MatVecIsa isa);
+
+// Instruction sets this CPU can run, best last (tests compare every one).
+std::vector<MatVecIsa> supportedMatVecIsas();
+
+// Forces an instruction set (tests, benchmarks); nullopt returns to the best supported.
+// An unsupported choice is rejected with c10::Error.
+void setMatVecIsa(std::optional<MatVecIsa> isa);
+
+// Work below this many weight elements stays on one thread: a fork/join costs
+// microseconds and a decode step makes over 200 calls. Exposed for the benchmark.
+std::int64_t matVecGrainElements();
+void setMatVecGrainElements(std::int64_t elements);
+
+} // namespace vlmscope
