@@ -81,7 +81,7 @@ struct Options {
                                "N[,N...]", "0"};
     QCommandLineOption device{"device", "cpu, cuda or mps.", "DEVICE", "cpu"};
     QCommandLineOption dtype{"dtype", "Weight precision: float32 (default, matches the reference) or bf16 (bfloat16 "
-                                      "matrices, float32 activations; faster, small logit drift).",
+                                      "matrices, float32 accumulation; faster, small logit drift).",
                              "float32|bf16", "float32"};
     QCommandLineOption profile{"profile", "Instrumentation: off, layers or ops (layers + ATen ops).",
                                "off|layers|ops", "layers"};

@@ -56,7 +56,8 @@ void addStatusLines(TextLines& out, const RunRecord& record)
     // Reduced precision changes both speed and numbers: never let a figure pass unlabelled.
     if (!record.settings.dtype.empty() && record.settings.dtype != "float32")
         out.add("Precision: " + singleLine(record.settings.dtype, 64)
-                + " weight matrices (float32 activations); logits differ slightly from float32");
+                + " weight matrices (float32 accumulation, bf16 GEMM inputs in vision and prefill); logits differ slightly "
+                  "from float32");
 }
 
 std::string overheadSummary(const ProfilerOverhead& o, std::int64_t runNs)

@@ -8,5 +8,6 @@ list(APPEND VLMSCOPE_BASE_SOURCES
 list(APPEND VLMSCOPE_TORCH_SOURCES
   model/model_weights.h model/model_weights.cpp
   model/matvec.h model/matvec.cpp
+  model/gelu.h model/gelu.cpp
   model/kv_cache.h
   model/nanovlm_model.h model/nanovlm_model.cpp)

@@ -11,8 +11,10 @@ namespace vlmscope {
 
 enum class WeightPrecision {
     Float32,
-    // Matrices (linear layers, token embedding / head) in bfloat16; activations, norms,
-    // biases, attention and the KV cache stay float32, and products accumulate in float32.
+    // Matrices (linear layers, token embedding / head) in bfloat16, products accumulated in
+    // float32. Many-row products (vision encoder and its attention, prefill) take bf16
+    // inputs on oneDNN; decode's one-row products keep float32 activations; norms, biases,
+    // softmax, the decoder's attention and the KV cache stay float32.
     BFloat16,
 };
 

@@ -221,7 +221,7 @@ private Q_SLOTS:
         QVERIFY(!QString::fromStdString(formatReport(r, false)).contains("Precision:"));
         r.settings.dtype = "bfloat16";
         QVERIFY(QString::fromStdString(formatReport(r, false))
-                    .contains("Precision: bfloat16 weight matrices (float32 activations)"));
+                    .contains("Precision: bfloat16 weight matrices (float32 accumulation, bf16 GEMM inputs in vision and prefill)"));
     }
 
     void detailedAddsSections()
