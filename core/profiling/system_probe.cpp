@@ -10,6 +10,9 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <unistd.h>
 
 namespace vlmscope {
@@ -28,6 +31,13 @@ void forEachProcLine(const char* path, Visit visit)
 }
 
 } // namespace
+
+void releaseFreeHeapMemory()
+{
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
 
 std::int64_t currentRssBytes()
 {

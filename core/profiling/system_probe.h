@@ -11,6 +11,10 @@ namespace vlmscope {
 
 // Resident set size of this process in bytes (0 if unavailable).
 std::int64_t currentRssBytes();
+// Hands the heap's free memory back to the system (glibc keeps large freed blocks once its
+// mmap threshold has grown), so that a run's RSS is not inflated by a previous run's
+// activations. A no-op where the C library has no malloc_trim.
+void releaseFreeHeapMemory();
 // CPU time used by all threads of this process, in nanoseconds.
 std::int64_t processCpuNs();
 // Monotonic clock in nanoseconds (the clock of every run timestamp).

@@ -1,9 +1,9 @@
 // Engine benchmark: the table of issue 7 in one run. For each weight precision and thread
-// count: measured read bandwidth and the decode roofline it implies, then TTFT (with its
-// vision / prefill parts), decode tokens/s and per-token latency of the built-in
-// nanoVLM-222M-shaped model with the KV cache on and off and with profiling off / layers /
-// ops, and the instrumentation overhead. Medians over --runs runs after one warm-up run.
-// Prints figures; never fails on time.
+// count: read bandwidth measured before every run and the decode roofline it implies, then
+// TTFT (with its vision / prefill parts), decode tokens/s and per-token latency of the
+// built-in nanoVLM-222M-shaped model with the KV cache on and off and with profiling off /
+// layers / ops, and the instrumentation overhead. Medians over --runs runs after one warm-up
+// run. Prints figures; never fails on time.
 // Usage: bench_engine [--model builtin|tiny|DIR] [--tokens N] [--runs N] [--threads 1,2]
 //                     [--dtype float32,bf16] [--no-kv-tokens N]
 #include "core/engine/model_bundle.h"
@@ -33,12 +33,14 @@ double median(std::vector<double> values)
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-// Best of five sums over 512 MiB: what one decode step can hope to stream.
+// Best of three sums over 256 MiB (8x this machine's L3): what one decode step can hope to
+// stream. Sampled before every measured run, because on a shared host it moves by up to 2x
+// within minutes; each run's roofline share uses the figure taken just before it.
 double readBandwidth()
 {
-    const torch::Tensor big = torch::ones({512LL * 1024 * 1024 / 4}, torch::kFloat32);
+    const torch::Tensor big = torch::ones({256LL * 1024 * 1024 / 4}, torch::kFloat32);
     double best = 0;
-    for (int r = 0; r < 5; ++r) {
+    for (int r = 0; r < 3; ++r) {
         const auto start = Clock::now();
         const double sum = big.sum().item<double>();
         const double s = std::chrono::duration<double>(Clock::now() - start).count();
@@ -72,13 +74,16 @@ double phaseMs(const RunRecord& record, Phase phase)
 
 struct RowFigures {
     double ttftS = 0, visionMs = 0, prefillMs = 0, decodeTps = 0, itlP50Ms = 0, itlP99Ms = 0, peakRssMb = 0;
+    double bandwidthGbs = 0, rooflinePct = 0;
 };
 
-RowFigures measure(const RunSession& session, const RunSettings& settings, int runs)
+// stepBytes: bytes a decode step reads, for the roofline share of each run.
+RowFigures measure(const RunSession& session, const RunSettings& settings, int runs, double stepBytes)
 {
     session.run({settings, {}}); // warm-up
-    std::vector<double> ttft, vision, prefill, tps, p50, p99, rss;
+    std::vector<double> ttft, vision, prefill, tps, p50, p99, rss, bandwidth, roofline;
     for (int r = 0; r < runs; ++r) {
+        bandwidth.push_back(readBandwidth());
         const RunRecord record = session.run({settings, {}});
         const GenerationMetrics& m = record.metrics;
         ttft.push_back(m.ttftS.value_or(0));
@@ -88,9 +93,17 @@ RowFigures measure(const RunSession& session, const RunSettings& settings, int r
         p50.push_back(m.itl.p50.value_or(0) * 1e3);
         p99.push_back(m.itl.p99.value_or(0) * 1e3);
         rss.push_back(static_cast<double>(m.rss.peakBytes.value_or(0)) / 1e6);
+        roofline.push_back(100 * tps.back() / (bandwidth.back() / stepBytes));
     }
-    return {median(ttft), median(vision), median(prefill), median(tps), median(p50), median(p99),
-            *std::max_element(rss.begin(), rss.end())};
+    return {median(ttft),
+            median(vision),
+            median(prefill),
+            median(tps),
+            median(p50),
+            median(p99),
+            *std::max_element(rss.begin(), rss.end()),
+            median(bandwidth) / 1e9,
+            median(roofline)};
 }
 
 std::vector<int> parseInts(const QString& list)
@@ -137,7 +150,7 @@ int main(int argc, char** argv)
         const double stepBytes = static_cast<double>(decodeStepBytes(bundle.model->weights()));
         for (const int threads : parseInts(parser.value("threads"))) {
             at::set_num_threads(threads);
-            const double roofline = readBandwidth() / stepBytes;
+            std::vector<double> bandwidths;
             RunSettings settings;
             settings.model = model;
             settings.image = kSampleImagePath;
@@ -149,10 +162,11 @@ int main(int argc, char** argv)
                 settings.kvCache = kv;
                 settings.profiling = level;
                 settings.maxNewTokens = (kv ? parser.value("tokens") : parser.value("no-kv-tokens")).toLongLong();
-                const RowFigures f = measure(session, settings, runs);
+                const RowFigures f = measure(session, settings, runs, stepBytes);
+                bandwidths.push_back(f.bandwidthGbs * 1e9);
                 std::printf("%-8s %3d %3s %-7s %8.3f %9.1f %9.1f %9.2f %7.2f %7.2f %6.0f%% ", precisionName(*precision),
                             threads, kv ? "on" : "off", profilingLevelName(level), f.ttftS, f.visionMs, f.prefillMs,
-                            f.decodeTps, f.itlP50Ms, f.itlP99Ms, kv ? 100 * f.decodeTps / roofline : 0.0);
+                            f.decodeTps, f.itlP50Ms, f.itlP99Ms, kv ? f.rooflinePct : 0.0);
                 if (offTps > 0)
                     std::printf("%7.1f%% ", 100 * (offTps - f.decodeTps) / offTps);
                 else
@@ -171,8 +185,12 @@ int main(int argc, char** argv)
                 row(true, ProfilingLevel::Off, 0, "(GEMMs through the BLAS instead of oneDNN)");
                 setFloat32Gemm(Float32Gemm::OneDnn);
             }
-            std::printf("%-8s %3d     roofline %.1f tok/s (%.1f GB/s read, %.1f MB per decode step)\n",
-                        precisionName(*precision), threads, roofline, roofline * stepBytes / 1e9, stepBytes / 1e6);
+            const double bandwidth = median(bandwidths);
+            std::printf("%-8s %3d     roofline %.1f tok/s (median %.1f GB/s read, range %.1f .. %.1f; %.1f MB per "
+                        "decode step)\n",
+                        precisionName(*precision), threads, bandwidth / stepBytes, bandwidth / 1e9,
+                        *std::min_element(bandwidths.begin(), bandwidths.end()) / 1e9,
+                        *std::max_element(bandwidths.begin(), bandwidths.end()) / 1e9, stepBytes / 1e6);
         }
     }
     return 0;
