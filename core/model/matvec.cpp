@@ -271,12 +271,16 @@ torch::Tensor matVec(const torch::Tensor& weight, const torch::Tensor& x)
     const bool bf16 = weight.scalar_type() == torch::kBFloat16;
     TORCH_CHECK(weight.dim() == 2 && (bf16 || weight.scalar_type() == torch::kFloat32) && weight.is_contiguous(),
                 "matVec: weight must be a contiguous 2-D float32 or bfloat16 matrix");
-    TORCH_CHECK(x.dim() == 1 && x.size(0) == weight.size(1), "matVec: x must be a vector of ", weight.size(1));
+    TORCH_CHECK((x.dim() == 1 || (x.dim() == 2 && x.size(0) == 1)) && x.size(-1) == weight.size(1),
+                "matVec: x must be a vector or one row of ", weight.size(1));
     // Shows in op-level profiles next to the aten:: ops it replaces (free when none listens).
     RECORD_USER_SCOPE(bf16 ? "vlmscope::matvec_bf16" : "vlmscope::matvec");
-    const torch::Tensor input = x.to(torch::kFloat32).contiguous();
+    // Decode makes 211 calls a step: no LibTorch op (each a dispatch of a microsecond or
+    // two) unless x really needs converting.
+    const bool ready = x.scalar_type() == torch::kFloat32 && x.is_contiguous();
+    const torch::Tensor input = ready ? x : x.to(torch::kFloat32).contiguous();
     const std::int64_t rows = weight.size(0), k = weight.size(1);
-    torch::Tensor y = torch::empty({rows}, torch::kFloat32);
+    torch::Tensor y = x.dim() == 1 ? torch::empty({rows}, torch::kFloat32) : torch::empty({1, rows}, torch::kFloat32);
     if (!bf16) {
         run(weight.data_ptr<float>(), input.data_ptr<float>(), y.data_ptr<float>(), rows, k);
         return y;

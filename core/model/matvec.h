@@ -15,8 +15,8 @@
 
 namespace vlmscope {
 
-// weight [N, K] float32 or bfloat16, contiguous; x [K] float32 -> [N] float32. Rows are
-// split over LibTorch's intra-op threads.
+// weight [N, K] float32 or bfloat16, contiguous; x [K] or [1, K] -> [N] or [1, N] float32.
+// Rows are split over LibTorch's intra-op threads.
 torch::Tensor matVec(const torch::Tensor& weight, const torch::Tensor& x);
 
 enum class MatVecIsa { Scalar, Avx2, Avx512 };

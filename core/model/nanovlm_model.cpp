@@ -1,6 +1,6 @@
 #include "core/model/nanovlm_model.h"
 
-#include "core/model/gelu.h"
+#include "core/model/fused_ops.h"
 #include "core/model/matvec.h"
 #include "core/util/error.h"
 
@@ -26,10 +26,10 @@ bool useOneDnnForFloat32()
 torch::Tensor linear(const torch::Tensor& x, const LinearWeights& w)
 {
     if (x.dim() == 2 && x.size(0) == 1) {
-        torch::Tensor y = matVec(w.weight, x[0]);
+        torch::Tensor y = matVec(w.weight, x);
         if (w.bias.defined())
             y.add_(w.bias);
-        return y.unsqueeze(0);
+        return y;
     }
     if (w.weight.scalar_type() == torch::kFloat32) {
         if (useOneDnnForFloat32())
@@ -51,12 +51,6 @@ torch::Tensor batchedProduct(const torch::Tensor& a, const torch::Tensor& b, Wei
     if (precision == WeightPrecision::Float32)
         return at::bmm(a, b);
     return at::bmm(a.to(torch::kBFloat16), b.to(torch::kBFloat16)).to(torch::kFloat32);
-}
-
-torch::Tensor rmsNorm(const torch::Tensor& x, const NormWeights& w, double eps)
-{
-    torch::Tensor inverseRms = torch::rsqrt(x.pow(2).mean(-1, true) + eps);
-    return x * inverseRms * w.weight;
 }
 
 torch::Tensor rotateHalf(const torch::Tensor& x)
@@ -255,7 +249,7 @@ torch::Tensor NanoVlmModel::forwardDecoder(const torch::Tensor& input, std::int6
     if (cache)
         cache->setLength(start + input.size(0));
     LayerScope normScope(m_profiler, m_scope.lmFinalNorm);
-    return rmsNorm(x, m_weights.decoder.finalNorm, m_config.lmRmsEps);
+    return rmsNorm(x, m_weights.decoder.finalNorm.weight, m_config.lmRmsEps);
 }
 
 torch::Tensor NanoVlmModel::lmBlock(std::int64_t index, const torch::Tensor& input, std::int64_t start,
@@ -267,12 +261,12 @@ torch::Tensor NanoVlmModel::lmBlock(std::int64_t index, const torch::Tensor& inp
     torch::Tensor h;
     {
         LayerScope scope(m_profiler, s.norm1);
-        h = rmsNorm(input, w.norm1, m_config.lmRmsEps);
+        h = rmsNorm(input, w.norm1.weight, m_config.lmRmsEps);
     }
     torch::Tensor x = input + lmAttention(index, h, start, cache);
     {
         LayerScope scope(m_profiler, s.norm2);
-        h = rmsNorm(x, w.norm2, m_config.lmRmsEps);
+        h = rmsNorm(x, w.norm2.weight, m_config.lmRmsEps);
     }
     LayerScope scope(m_profiler, s.mlp);
     torch::Tensor gated = at::silu(linear(h, w.gate)).mul_(linear(h, w.up));

@@ -14,4 +14,4 @@ list(APPEND VLMSCOPE_TORCH_SOURCES
 # library so CI can build and test them under AddressSanitizer in minutes.
 list(APPEND VLMSCOPE_KERNEL_SOURCES
   model/matvec.h model/matvec.cpp
-  model/gelu.h model/gelu.cpp)
+  model/fused_ops.h model/fused_ops.cpp)

@@ -56,6 +56,11 @@ private Q_SLOTS:
         const torch::Tensor got = matVec(weight, x);
         QCOMPARE(got.scalar_type(), torch::kFloat32);
         QCOMPARE(got.size(0), rows);
+        // One row in, one row out; a non-contiguous or double x is converted first.
+        QVERIFY(matVec(weight, x.unsqueeze(0)).squeeze(0).equal(got));
+        QCOMPARE(matVec(weight, x.unsqueeze(0)).dim(), 2);
+        QVERIFY(matVec(weight, x.to(torch::kDouble)).equal(got));
+        QVERIFY(matVec(weight, torch::stack({x, x}, 1).select(1, 0)).equal(got));
         // Only the float32 summation order differs from the exact product.
         const double scale = at::mv(wide.abs(), x.to(torch::kDouble).abs()).max().item<double>();
         const double error = (got.to(torch::kDouble) - expected).abs().max().item<double>();
@@ -81,6 +86,7 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(c10::Error, matVec(weight.to(torch::kDouble), torch::zeros({8})));
         QVERIFY_THROWS_EXCEPTION(c10::Error, matVec(weight.t(), torch::zeros({4})));
         QVERIFY_THROWS_EXCEPTION(c10::Error, matVec(torch::zeros({8}), torch::zeros({8})));
+        QVERIFY_THROWS_EXCEPTION(c10::Error, matVec(weight, torch::zeros({2, 8})));
     }
 };
 

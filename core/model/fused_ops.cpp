@@ -1,4 +1,4 @@
-#include "core/model/gelu.h"
+#include "core/model/fused_ops.h"
 
 #include <ATen/Parallel.h>
 #include <ATen/record_function.h>
@@ -8,6 +8,8 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 namespace vlmscope {
@@ -59,6 +61,31 @@ VLMSCOPE_AVX512_FN void geluAvx512(float* data, std::int64_t begin, std::int64_t
     }
 }
 
+VLMSCOPE_AVX512_FN void rmsNormRowsAvx512(const float* x, const float* weight, float* out, std::int64_t rowBegin,
+                                          std::int64_t rowEnd, std::int64_t d, float eps)
+{
+    const std::int64_t body = d / 16 * 16;
+    const auto tail = static_cast<__mmask16>((1u << (d - body)) - 1);
+    for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
+        const float* row = x + r * d;
+        float* dst = out + r * d;
+        __m512 squares = _mm512_setzero_ps();
+        for (std::int64_t i = 0; i < body; i += 16) {
+            const __m512 v = _mm512_loadu_ps(row + i);
+            squares = _mm512_fmadd_ps(v, v, squares);
+        }
+        const __m512 last = _mm512_maskz_loadu_ps(tail, row + body);
+        squares = _mm512_fmadd_ps(last, last, squares);
+        const float inverse = 1.0f / std::sqrt(_mm512_reduce_add_ps(squares) / static_cast<float>(d) + eps);
+        const __m512 scale = _mm512_set1_ps(inverse);
+        for (std::int64_t i = 0; i < body; i += 16)
+            _mm512_storeu_ps(dst + i, _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(row + i), scale),
+                                                    _mm512_loadu_ps(weight + i)));
+        _mm512_mask_storeu_ps(dst + body, tail, _mm512_mul_ps(_mm512_mul_ps(last, scale),
+                                                              _mm512_maskz_loadu_ps(tail, weight + body)));
+    }
+}
+
 bool cpuHasAvx512()
 {
     static const bool has = [] {
@@ -83,6 +110,27 @@ torch::Tensor geluTanhInPlace(torch::Tensor x)
     }
 #endif
     return at::gelu(x, "tanh");
+}
+
+torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps)
+{
+#if defined(__x86_64__)
+    const std::int64_t d = x.size(-1);
+    if (cpuHasAvx512() && x.scalar_type() == torch::kFloat32 && x.is_contiguous() && d > 0 &&
+        weight.scalar_type() == torch::kFloat32 && weight.is_contiguous() && weight.dim() == 1 && weight.size(0) == d) {
+        RECORD_USER_SCOPE("vlmscope::rms_norm");
+        torch::Tensor out = torch::empty_like(x);
+        const float* in = x.data_ptr<float>();
+        const float* w = weight.data_ptr<float>();
+        float* o = out.data_ptr<float>();
+        const auto epsilon = static_cast<float>(eps);
+        at::parallel_for(0, x.numel() / d, std::max<std::int64_t>(1, 32768 / d), [&](std::int64_t begin, std::int64_t end) {
+            rmsNormRowsAvx512(in, w, o, begin, end, d, epsilon);
+        });
+        return out;
+    }
+#endif
+    return x * torch::rsqrt(x.pow(2).mean(-1, true) + eps) * weight;
 }
 
 } // namespace vlmscope

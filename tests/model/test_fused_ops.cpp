@@ -1,6 +1,8 @@
-// The vision encoder's GELU (tanh approximation) against the formula in double precision
-// and against at::gelu, over the range activations take and beyond, in place and not.
-#include "core/model/gelu.h"
+// The fused element-wise steps: the vision encoder's GELU (tanh approximation) against the
+// formula in double precision and against at::gelu, over the range activations take and
+// beyond; the decoder's RMSNorm against the ATen formula on single rows, many rows, widths
+// with and without a vector tail, and layouts the kernel leaves to LibTorch.
+#include "core/model/fused_ops.h"
 
 #include <ATen/Parallel.h>
 
@@ -25,7 +27,7 @@ double worstError(const torch::Tensor& got, const torch::Tensor& expected, const
 
 } // namespace
 
-class TestGelu : public QObject {
+class TestFusedOps : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -74,7 +76,49 @@ private Q_SLOTS:
         const torch::Tensor d = torch::randn({9}, torch::kDouble);
         QVERIFY(geluTanhInPlace(d).equal(at::gelu(d, "tanh")));
     }
+
+    void rmsNormMatchesTheFormula_data()
+    {
+        QTest::addColumn<qint64>("rows");
+        QTest::addColumn<qint64>("width");
+        QTest::addColumn<int>("threads");
+        for (const int threads : {1, 2}) {
+            QTest::addRow("decode row 576, %d thread(s)", threads) << qint64(1) << qint64(576) << threads;
+            QTest::addRow("prefill 59 x 576, %d thread(s)", threads) << qint64(59) << qint64(576) << threads;
+            QTest::addRow("tail only 3 x 7, %d thread(s)", threads) << qint64(3) << qint64(7) << threads;
+            QTest::addRow("body + tail 300 x 37, %d thread(s)", threads) << qint64(300) << qint64(37) << threads;
+        }
+    }
+
+    void rmsNormMatchesTheFormula()
+    {
+        QFETCH(qint64, rows);
+        QFETCH(qint64, width);
+        QFETCH(int, threads);
+        at::set_num_threads(threads);
+        torch::manual_seed(11);
+        const torch::Tensor x = torch::randn({rows, width}) * 3;
+        const torch::Tensor weight = torch::randn({width});
+        const double eps = 1e-5;
+        const torch::Tensor xd = x.to(torch::kDouble);
+        const torch::Tensor exact = xd * torch::rsqrt(xd.pow(2).mean(-1, true) + eps) * weight.to(torch::kDouble);
+        const torch::Tensor got = rmsNorm(x, weight, eps);
+        QCOMPARE(got.sizes(), x.sizes());
+        QCOMPARE(got.scalar_type(), torch::kFloat32);
+        const double error = ((got.to(torch::kDouble) - exact).abs() / (exact.abs() + 1e-6)).max().item<double>();
+        QVERIFY2(error < 2e-6, qPrintable(QString::number(error)));
+        QVERIFY(x.equal(x.clone())); // the input is left alone
+    }
+
+    void rmsNormKeepsOtherLayoutsOnLibTorch()
+    {
+        const torch::Tensor x = torch::randn({6, 4}), weight = torch::randn({6});
+        const torch::Tensor formula = x.t() * torch::rsqrt(x.t().pow(2).mean(-1, true) + 1e-6) * weight;
+        QVERIFY(rmsNorm(x.t(), weight, 1e-6).equal(formula));
+        const torch::Tensor zeros = torch::zeros({2, 16});
+        QVERIFY(rmsNorm(zeros, torch::ones({16}), 1e-5).equal(zeros)); // eps keeps 0 / 0 away
+    }
 };
 
-QTEST_GUILESS_MAIN(TestGelu)
-#include "test_gelu.moc"
+QTEST_GUILESS_MAIN(TestFusedOps)
+#include "test_fused_ops.moc"
