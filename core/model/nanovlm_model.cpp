@@ -45,12 +45,16 @@ torch::Tensor linear(const torch::Tensor& x, const LinearWeights& w)
 // The vision encoder's attention products (196 x 196 x 64 per head on the 222M shape) in
 // the precision of its GEMMs: in bf16 mode their inputs are rounded to bf16, as the linear
 // layers' are, and oneDNN's bf16 kernel runs them about 3x faster than float32 bmm (6 ms of
-// the bf16 TTFT); results and softmax stay float32.
-torch::Tensor batchedProduct(const torch::Tensor& a, const torch::Tensor& b, WeightPrecision precision)
+// the bf16 TTFT). Scores come back in float32 for the softmax; a product that only feeds a
+// bf16 GEMM may stay bf16 (keepGemmPrecision): rounding it now or in that GEMM gives the
+// same bits, and it saves two conversions and half the bytes of the reshape between.
+torch::Tensor batchedProduct(const torch::Tensor& a, const torch::Tensor& b, WeightPrecision precision,
+                             bool keepGemmPrecision = false)
 {
     if (precision == WeightPrecision::Float32)
         return at::bmm(a, b);
-    return at::bmm(a.to(torch::kBFloat16), b.to(torch::kBFloat16)).to(torch::kFloat32);
+    const torch::Tensor product = at::bmm(a.to(torch::kBFloat16), b.to(torch::kBFloat16));
+    return keepGemmPrecision ? product : product.to(torch::kFloat32);
 }
 
 torch::Tensor rotateHalf(const torch::Tensor& x)
@@ -190,7 +194,7 @@ torch::Tensor NanoVlmModel::vitBlock(const VitBlockWeights& w, const torch::Tens
         const torch::Tensor q = toHeads(qkv[0]), k = toHeads(qkv[1]), v = toHeads(qkv[2]);
         const WeightPrecision precision = m_weights.precision();
         torch::Tensor scores = batchedProduct(q, k.transpose(1, 2), precision) * (1.0 / std::sqrt(static_cast<double>(headDim)));
-        torch::Tensor y = batchedProduct(scores.softmax(-1), v, precision);
+        torch::Tensor y = batchedProduct(scores.softmax(-1), v, precision, true);
         y = y.view({views, heads, n, headDim}).permute({0, 2, 1, 3}).reshape({views, n, d});
         attended = linear(y, w.out);
     }

@@ -140,6 +140,15 @@ void print(const char* face, const std::vector<Sample>& samples)
     std::fflush(stdout);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer's quarantine keeps up to 256 MB of freed memory on purpose, so RSS says
+// nothing about leaks in that build (it grew 1.1 MB per run there); threads and files
+// still do.
+constexpr bool kRssBoundHolds = false;
+#else
+constexpr bool kRssBoundHolds = true;
+#endif
+
 // Growth between run 10 (pools and caches warm) and the end.
 bool bounded(const std::vector<Sample>& samples)
 {
@@ -151,7 +160,9 @@ bool bounded(const std::vector<Sample>& samples)
     std::printf("RSS growth run %d -> %d: %.1f MB (%.1f KB per run); threads %d -> %d; files %d -> %d\n", warm.run,
                 last.run, growth, growth * 1024 / (last.run - warm.run), warm.threads, last.threads, warm.files,
                 last.files);
-    return growth < 20 && last.threads == warm.threads && last.files == warm.files;
+    if (!kRssBoundHolds)
+        std::printf("RSS bound not checked: AddressSanitizer's quarantine holds freed memory\n");
+    return (growth < 20 || !kRssBoundHolds) && last.threads == warm.threads && last.files == warm.files;
 }
 
 // The offscreen platform warns on every window geometry change: once per run here.
