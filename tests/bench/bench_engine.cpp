@@ -10,45 +10,18 @@
 #include "core/engine/run_session.h"
 #include "core/model/matvec.h"
 #include "core/util/blas_probe.h"
+#include "tests/bench/bench_support.h"
 
 #include <QCoreApplication>
 #include <QCommandLineParser>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <map>
 
 using namespace vlmscope;
-using Clock = std::chrono::steady_clock;
+using namespace vlmscope::bench;
 
 namespace {
-
-double median(std::vector<double> values)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-// Best of three sums over 256 MiB (8x this machine's L3): what one decode step can hope to
-// stream. Sampled before every measured run, because on a shared host it moves by up to 2x
-// within minutes; each run's roofline share uses the figure taken just before it.
-double readBandwidth()
-{
-    const torch::Tensor big = torch::ones({256LL * 1024 * 1024 / 4}, torch::kFloat32);
-    double best = 0;
-    for (int r = 0; r < 3; ++r) {
-        const auto start = Clock::now();
-        const double sum = big.sum().item<double>();
-        const double s = std::chrono::duration<double>(Clock::now() - start).count();
-        if (sum > 0)
-            best = std::max(best, static_cast<double>(big.nbytes()) / s);
-    }
-    return best;
-}
 
 // The bytes a decode step must read: every language-model matrix and the head.
 std::int64_t decodeStepBytes(const ModelWeights& weights)
@@ -106,14 +79,6 @@ RowFigures measure(const RunSession& session, const RunSettings& settings, int r
             median(roofline)};
 }
 
-std::vector<int> parseInts(const QString& list)
-{
-    std::vector<int> values;
-    for (const QString& item : list.split(',', Qt::SkipEmptyParts))
-        values.push_back(item.toInt());
-    return values;
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -148,7 +113,8 @@ int main(int argc, char** argv)
         const ModelBundle bundle = loadModelBundle(model, {}, *precision);
         const RunSession session(bundle);
         const double stepBytes = static_cast<double>(decodeStepBytes(bundle.model->weights()));
-        for (const int threads : parseInts(parser.value("threads"))) {
+        for (const std::int64_t threadCount : parseList(parser.value("threads"))) {
+            const int threads = static_cast<int>(threadCount);
             at::set_num_threads(threads);
             std::vector<double> bandwidths;
             RunSettings settings;

@@ -7,6 +7,7 @@
 // Usage: bench_matvec [--threads 1,2] [--steps N] [--grains 16384,65536,262144]
 #include "core/model/matvec.h"
 #include "core/model/model_config.h"
+#include "tests/bench/bench_support.h"
 
 #include <ATen/Parallel.h>
 
@@ -19,23 +20,10 @@
 #include <functional>
 
 using namespace vlmscope;
+using namespace vlmscope::bench;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double readBandwidth()
-{
-    const torch::Tensor big = torch::ones({512LL * 1024 * 1024 / 4}, torch::kFloat32);
-    double best = 0;
-    for (int r = 0; r < 5; ++r) {
-        const auto start = Clock::now();
-        const double sum = big.sum().item<double>();
-        const double s = std::chrono::duration<double>(Clock::now() - start).count();
-        if (sum > 0)
-            best = std::max(best, static_cast<double>(big.nbytes()) / s);
-    }
-    return best;
-}
 
 std::vector<torch::Tensor> decodeStepMatrices(const ModelConfig& c, torch::ScalarType dtype)
 {
@@ -67,14 +55,6 @@ double stepMs(const std::vector<torch::Tensor>& matrices, const std::function<to
     }
     std::sort(ms.begin(), ms.end());
     return ms[ms.size() / 2];
-}
-
-std::vector<std::int64_t> parseList(const QString& list)
-{
-    std::vector<std::int64_t> values;
-    for (const QString& item : list.split(',', Qt::SkipEmptyParts))
-        values.push_back(item.toLongLong());
-    return values;
 }
 
 } // namespace

@@ -50,18 +50,9 @@ BandChart::BandChart(QWidget* parent) : QWidget(parent), m_chart(new QChart), m_
 int drawBands(QChart* chart, const QPalette& palette, const QString& title, const QString& xTitle,
               const QString& yTitle, const QString& bandName, const std::vector<BandSeries>& series, bool dots)
 {
-    chart->removeAllSeries();
-    for (QAbstractAxis* axis : chart->axes())
-        chart->removeAxis(axis);
-    chart->setTitle(title);
-    auto* x = new QValueAxis;
-    auto* y = new QValueAxis;
-    x->setTitleText(xTitle);
-    y->setTitleText(yTitle);
-    x->setLabelFormat("%g");
-    y->setLabelFormat("%g");
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
+    const ValueAxes axes = resetToValueAxes(chart, title, xTitle, yTitle);
+    QValueAxis* x = axes.x;
+    QValueAxis* y = axes.y;
 
     double minX = 0, maxX = 1, maxY = 0;
     bool first = true;

@@ -270,4 +270,22 @@ void renderChartAt(QChart* chart, QPainter& painter, const QRect& target)
     chart->layout()->activate();
 }
 
+ValueAxes resetToValueAxes(QChart* chart, const QString& title, const QString& xTitle, const QString& yTitle)
+{
+    chart->removeAllSeries();
+    for (QAbstractAxis* axis : chart->axes()) {
+        chart->removeAxis(axis);
+        delete axis;
+    }
+    chart->setTitle(title);
+    ValueAxes axes{new QValueAxis, new QValueAxis};
+    axes.x->setTitleText(xTitle);
+    axes.y->setTitleText(yTitle);
+    axes.x->setLabelFormat("%g");
+    axes.y->setLabelFormat("%g");
+    chart->addAxis(axes.x, Qt::AlignBottom);
+    chart->addAxis(axes.y, Qt::AlignLeft);
+    return axes;
+}
+
 } // namespace vlmscope

@@ -71,4 +71,13 @@ QImage renderImage(QSize size, const QColor& background, const ExportPainter& pa
 // an export before the event loop runs would still show them.
 void renderChartAt(QChart* chart, QPainter& painter, const QRect& target);
 
+// Clears a chart for a new plot: its series and axes go (removeAxis hands an axis back to
+// the caller, so they are deleted here), then the title and a fresh pair of value axes with
+// "%g" labels, attached at the bottom and left.
+struct ValueAxes {
+    QValueAxis* x;
+    QValueAxis* y;
+};
+ValueAxes resetToValueAxes(QChart* chart, const QString& title, const QString& xTitle, const QString& yTitle);
+
 } // namespace vlmscope

@@ -25,18 +25,9 @@ SweepChart::SweepChart(QWidget* parent) : QWidget(parent), m_chart(new QChart), 
 void SweepChart::setSweep(const QString& title, const QString& xTitle, const QString& yTitle,
                           const std::vector<SweepSeries>& series)
 {
-    m_chart->removeAllSeries();
-    for (QAbstractAxis* axis : m_chart->axes())
-        m_chart->removeAxis(axis);
-    m_chart->setTitle(title);
-    auto* x = new QValueAxis;
-    auto* y = new QValueAxis;
-    x->setTitleText(xTitle);
-    y->setTitleText(yTitle);
-    x->setLabelFormat("%g");
-    y->setLabelFormat("%g");
-    m_chart->addAxis(x, Qt::AlignBottom);
-    m_chart->addAxis(y, Qt::AlignLeft);
+    const ValueAxes axes = resetToValueAxes(m_chart, title, xTitle, yTitle);
+    QValueAxis* x = axes.x;
+    QValueAxis* y = axes.y;
 
     double maxX = 1, maxY = 1;
     bool first = true;
