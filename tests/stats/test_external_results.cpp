@@ -4,28 +4,14 @@
 #include "core/stats/external_results.h"
 #include "core/util/error.h"
 
+#include "external_fixture.h"
+
 #include <QtTest>
 
 #include <cmath>
 
 using namespace vlmscope;
-
-namespace {
-
-std::string dataFile(const char* name) { return std::string(VLMSCOPE_TEST_DATA) + "/external/" + name; }
-
-bool near(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(b)); }
-
-const MetricComparison* find(const std::vector<MetricComparison>& all, const std::string& name)
-{
-    for (const MetricComparison& c : all) {
-        if (c.spec.name == name)
-            return &c;
-    }
-    return nullptr;
-}
-
-} // namespace
+using namespace externalfixture;
 
 class TestExternalResults : public QObject {
     Q_OBJECT

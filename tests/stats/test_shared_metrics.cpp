@@ -4,26 +4,16 @@
 
 #include "../ui/synthetic_run.h"
 
+#include "external_fixture.h"
+
 #include <QtTest>
 
 #include <cmath>
 
 using namespace vlmscope;
+using namespace externalfixture;
 
 namespace {
-
-std::string dataFile(const char* name) { return std::string(VLMSCOPE_TEST_DATA) + "/external/" + name; }
-
-bool near(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(b)); }
-
-const MetricComparison* find(const std::vector<MetricComparison>& all, const std::string& name)
-{
-    for (const MetricComparison& c : all) {
-        if (c.spec.name == name)
-            return &c;
-    }
-    return nullptr;
-}
 
 // Three runs of 21 tokens: TTFT 50 ms, then a token every 20 ms (decode 50 tok/s).
 std::vector<RunRecord> steadyRuns()
