@@ -6,11 +6,12 @@
 // GCC 12 warns about its own AVX-512 intrinsics wherever they are inlined (GCC bug 105593).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
+#include "core/model/avx512_math.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 namespace vlmscope {
 
@@ -18,26 +19,10 @@ namespace {
 
 #if defined(__x86_64__)
 
-#define VLMSCOPE_AVX512 __attribute__((target("avx512f"), always_inline)) inline
-#define VLMSCOPE_AVX512_FN __attribute__((target("avx512f")))
-
-// exp(a) for a in [-88, 88]: a = n ln2 + r with |r| <= ln2 / 2, exp(r) by Cephes' degree-6
-// polynomial (relative error about 1e-7), times 2^n by scalef.
-VLMSCOPE_AVX512 __m512 exp16(__m512 a)
-{
-    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(a, _mm512_set1_ps(1.44269504088896341f)),
-                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), a);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    p = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-    return _mm512_scalef_ps(p, n);
-}
+using avx512::clamp16;
+using avx512::cpuHasAvx512;
+using avx512::exp16;
+using avx512::firstLanes;
 
 // x / (1 + exp(-2u)), u = sqrt(2 / pi) (x + 0.044715 x^3).
 VLMSCOPE_AVX512 __m512 gelu16(__m512 x)
@@ -45,8 +30,7 @@ VLMSCOPE_AVX512 __m512 gelu16(__m512 x)
     const __m512 x2 = _mm512_mul_ps(x, x);
     const __m512 inner = _mm512_fmadd_ps(x2, _mm512_set1_ps(0.044715f), _mm512_set1_ps(1.0f));
     // -2u, clamped where the result is x or 0 to float32 precision anyway.
-    __m512 minus2u = _mm512_mul_ps(_mm512_mul_ps(x, inner), _mm512_set1_ps(-1.5957691216057308f));
-    minus2u = _mm512_min_ps(_mm512_max_ps(minus2u, _mm512_set1_ps(-88.0f)), _mm512_set1_ps(88.0f));
+    const __m512 minus2u = clamp16(_mm512_mul_ps(_mm512_mul_ps(x, inner), _mm512_set1_ps(-1.5957691216057308f)), -88.0f, 88.0f);
     return _mm512_div_ps(x, _mm512_add_ps(exp16(minus2u), _mm512_set1_ps(1.0f)));
 }
 
@@ -58,6 +42,24 @@ VLMSCOPE_AVX512_FN void geluAvx512(float* data, std::int64_t begin, std::int64_t
     if (i < end) {
         const auto lanes = static_cast<__mmask16>((1u << (end - i)) - 1);
         _mm512_mask_storeu_ps(data + i, lanes, gelu16(_mm512_maskz_loadu_ps(lanes, data + i)));
+    }
+}
+
+// silu(g) * u = g / (1 + exp(-g)) * u, in LibTorch's order of operations.
+VLMSCOPE_AVX512_FN void siluGateRowsAvx512(const float* gateUp, float* out, std::int64_t rowBegin, std::int64_t rowEnd,
+                                           std::int64_t width)
+{
+    for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
+        const float* gate = gateUp + r * 2 * width;
+        const float* up = gate + width;
+        float* dst = out + r * width;
+        for (std::int64_t i = 0; i < width; i += 16) {
+            const __mmask16 lanes = firstLanes(width - i);
+            const __m512 g = _mm512_maskz_loadu_ps(lanes, gate + i);
+            const __m512 e = exp16(clamp16(_mm512_sub_ps(_mm512_setzero_ps(), g), -88.0f, 88.0f));
+            const __m512 silu = _mm512_div_ps(g, _mm512_add_ps(e, _mm512_set1_ps(1.0f)));
+            _mm512_mask_storeu_ps(dst + i, lanes, _mm512_mul_ps(silu, _mm512_maskz_loadu_ps(lanes, up + i)));
+        }
     }
 }
 
@@ -84,15 +86,6 @@ VLMSCOPE_AVX512_FN void rmsNormRowsAvx512(const float* x, const float* weight, f
         _mm512_mask_storeu_ps(dst + body, tail, _mm512_mul_ps(_mm512_mul_ps(last, scale),
                                                               _mm512_maskz_loadu_ps(tail, weight + body)));
     }
-}
-
-bool cpuHasAvx512()
-{
-    static const bool has = [] {
-        __builtin_cpu_init();
-        return static_cast<bool>(__builtin_cpu_supports("avx512f"));
-    }();
-    return has;
 }
 
 #endif
@@ -131,6 +124,27 @@ torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, doubl
     }
 #endif
     return x * torch::rsqrt(x.pow(2).mean(-1, true) + eps) * weight;
+}
+
+torch::Tensor siluGate(const torch::Tensor& gateUp)
+{
+    TORCH_CHECK(gateUp.dim() >= 1 && gateUp.size(-1) % 2 == 0, "siluGate: the last dimension must hold gate and up, got ",
+                gateUp.sizes());
+    const std::int64_t width = gateUp.size(-1) / 2;
+#if defined(__x86_64__)
+    if (cpuHasAvx512() && gateUp.scalar_type() == torch::kFloat32 && gateUp.is_contiguous() && width > 0) {
+        RECORD_USER_SCOPE("vlmscope::silu_gate");
+        std::vector<std::int64_t> shape = gateUp.sizes().vec();
+        shape.back() = width;
+        torch::Tensor out = torch::empty(shape, gateUp.options());
+        const float* in = gateUp.data_ptr<float>();
+        float* o = out.data_ptr<float>();
+        at::parallel_for(0, gateUp.numel() / (2 * width), std::max<std::int64_t>(1, 32768 / width),
+                         [&](std::int64_t begin, std::int64_t end) { siluGateRowsAvx512(in, o, begin, end, width); });
+        return out;
+    }
+#endif
+    return at::silu(gateUp.narrow(-1, 0, width)).mul_(gateUp.narrow(-1, width, width));
 }
 
 } // namespace vlmscope

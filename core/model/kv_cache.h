@@ -17,6 +17,10 @@ public:
     std::pair<torch::Tensor, torch::Tensor> append(std::int64_t block, std::int64_t position, const torch::Tensor& k,
                                                    const torch::Tensor& v);
 
+    // A block's whole cache [kvHeads, capacity, headDim], for kernels that write in place.
+    const torch::Tensor& keys(std::int64_t block) const { return m_keys[static_cast<std::size_t>(block)]; }
+    const torch::Tensor& values(std::int64_t block) const { return m_values[static_cast<std::size_t>(block)]; }
+
     void setLength(std::int64_t length) { m_length = length; }
     std::int64_t length() const { return m_length; }
     std::int64_t capacity() const { return m_capacity; }

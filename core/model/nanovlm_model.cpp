@@ -1,11 +1,15 @@
 #include "core/model/nanovlm_model.h"
 
+#include "core/model/decode_attention.h"
 #include "core/model/fused_ops.h"
 #include "core/model/matvec.h"
 #include "core/util/error.h"
 
 #include <atomic>
 #include <cmath>
+#include <initializer_list>
+#include <limits>
+#include <vector>
 
 namespace vlmscope {
 
@@ -57,6 +61,29 @@ torch::Tensor batchedProduct(const torch::Tensor& a, const torch::Tensor& b, Wei
     return keepGemmPrecision ? product : product.to(torch::kFloat32);
 }
 
+// Stacks the parts' rows into one matrix and makes each part a view of its rows, so nothing is
+// held twice. Biases stack the same way (the parts have one each or none).
+LinearWeights stackRows(std::initializer_list<LinearWeights*> parts)
+{
+    std::vector<torch::Tensor> weights, biases;
+    for (const LinearWeights* part : parts) {
+        weights.push_back(part->weight);
+        if (part->bias.defined())
+            biases.push_back(part->bias);
+    }
+    TORCH_CHECK(biases.empty() || biases.size() == weights.size(), "stackRows: some parts have a bias and some not");
+    LinearWeights stacked{torch::cat(weights), biases.empty() ? torch::Tensor() : torch::cat(biases)};
+    std::int64_t row = 0;
+    for (LinearWeights* part : parts) {
+        const std::int64_t rows = part->weight.size(0);
+        part->weight = stacked.weight.narrow(0, row, rows);
+        if (stacked.bias.defined())
+            part->bias = stacked.bias.narrow(0, row, rows);
+        row += rows;
+    }
+    return stacked;
+}
+
 torch::Tensor rotateHalf(const torch::Tensor& x)
 {
     const std::int64_t half = x.size(-1) / 2;
@@ -101,7 +128,17 @@ NanoVlmModel::NanoVlmModel(ModelConfig config, ModelWeights weights)
     const torch::Tensor angles = torch::cat({freqs, freqs}, -1);
     m_ropeCos = torch::cos(angles) * m_config.lmAttnScaling;
     m_ropeSin = torch::sin(angles) * m_config.lmAttnScaling;
+    packDecoderProjections();
     buildScopes();
+}
+
+// Decode multiplies query, key and value (and the MLP's gate and up) by the same row: stacked,
+// each trio or pair is one kernel call streaming one matrix, a fork/join instead of three, and
+// prefill makes one GEMM instead of three.
+void NanoVlmModel::packDecoderProjections()
+{
+    for (LmBlockWeights& b : m_weights.decoder.blocks)
+        m_packed.push_back({stackRows({&b.q, &b.k, &b.v}), stackRows({&b.gate, &b.up})});
 }
 
 void NanoVlmModel::buildScopes()
@@ -273,7 +310,7 @@ torch::Tensor NanoVlmModel::lmBlock(std::int64_t index, const torch::Tensor& inp
         h = rmsNorm(x, w.norm2.weight, m_config.lmRmsEps);
     }
     LayerScope scope(m_profiler, s.mlp);
-    torch::Tensor gated = at::silu(linear(h, w.gate)).mul_(linear(h, w.up));
+    const torch::Tensor gated = siluGate(linear(h, m_packed[static_cast<std::size_t>(index)].gateUp));
     return x + linear(gated, w.down);
 }
 
@@ -281,17 +318,34 @@ torch::Tensor NanoVlmModel::lmAttention(std::int64_t index, const torch::Tensor&
                                         KvCache* cache) const
 {
     LayerScope scope(m_profiler, m_scope.lmBlocks[static_cast<std::size_t>(index)].attn);
-    const LmBlockWeights& w = m_weights.decoder.blocks[static_cast<std::size_t>(index)];
-    const std::int64_t t = x.size(0);
+    const std::size_t block = static_cast<std::size_t>(index);
+    const torch::Tensor qkv = linear(x, m_packed[block].qkv); // [T, (heads + 2 kvHeads) headDim]
+    const bool oneCachedToken = cache && x.size(0) == 1 && decodeAttentionSupported(m_config.lmHeadDim());
+    const torch::Tensor y = oneCachedToken
+                                ? decodeAttention(qkv, m_ropeCos[start], m_ropeSin[start], cache->keys(index),
+                                                  cache->values(index), start, m_config.lmNHeads)
+                                : attentionWithOps(qkv, index, start, cache);
+    return linear(y, m_weights.decoder.blocks[block].out);
+}
+
+// Prefill, runs without a cache, and decode where decodeAttention has no kernel.
+torch::Tensor NanoVlmModel::attentionWithOps(const torch::Tensor& qkv, std::int64_t index, std::int64_t start,
+                                             KvCache* cache) const
+{
+    const std::int64_t t = qkv.size(0);
     const std::int64_t heads = m_config.lmNHeads, kvHeads = m_config.lmNKvHeads, headDim = m_config.lmHeadDim();
     const std::int64_t groups = heads / kvHeads;
 
     const torch::Tensor cos = m_ropeCos.narrow(0, start, t);
     const torch::Tensor sin = m_ropeSin.narrow(0, start, t);
     auto rotate = [&](const torch::Tensor& v) { return v * cos + rotateHalf(v) * sin; };
-    const torch::Tensor q = rotate(linear(x, w.q).view({t, heads, headDim}).transpose(0, 1));
-    torch::Tensor k = rotate(linear(x, w.k).view({t, kvHeads, headDim}).transpose(0, 1));
-    torch::Tensor v = linear(x, w.v).view({t, kvHeads, headDim}).transpose(0, 1);
+    // Heads [first, first + count) of the stacked projection, as [count, T, headDim].
+    auto headsOf = [&](std::int64_t first, std::int64_t count) {
+        return qkv.narrow(1, first * headDim, count * headDim).view({t, count, headDim}).transpose(0, 1);
+    };
+    const torch::Tensor q = rotate(headsOf(0, heads));
+    torch::Tensor k = rotate(headsOf(heads, kvHeads));
+    torch::Tensor v = headsOf(heads + kvHeads, kvHeads);
     if (cache)
         std::tie(k, v) = cache->append(index, start, k, v);
     const std::int64_t keys = k.size(1);
@@ -308,9 +362,8 @@ torch::Tensor NanoVlmModel::lmAttention(std::int64_t index, const torch::Tensor&
                      .masked_fill(future, -std::numeric_limits<float>::infinity())
                      .view({kvHeads, groups * t, keys});
     }
-    torch::Tensor y = at::bmm(scores.softmax(-1), v); // [kvHeads, groups * t, headDim]
-    y = y.view({heads, t, headDim}).transpose(0, 1).reshape({t, heads * headDim});
-    return linear(y, w.out);
+    const torch::Tensor y = at::bmm(scores.softmax(-1), v); // [kvHeads, groups * t, headDim]
+    return y.view({heads, t, headDim}).transpose(0, 1).reshape({t, heads * headDim});
 }
 
 torch::Tensor NanoVlmModel::lmHead(const torch::Tensor& hidden) const

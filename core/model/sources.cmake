@@ -14,4 +14,6 @@ list(APPEND VLMSCOPE_TORCH_SOURCES
 # library so CI can build and test them under AddressSanitizer in minutes.
 list(APPEND VLMSCOPE_KERNEL_SOURCES
   model/matvec.h model/matvec.cpp
-  model/fused_ops.h model/fused_ops.cpp)
+  model/fused_ops.h model/fused_ops.cpp
+  model/decode_attention.h model/decode_attention.cpp
+  model/avx512_math.h)

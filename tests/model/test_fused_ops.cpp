@@ -1,7 +1,8 @@
 // The fused element-wise steps: the vision encoder's GELU (tanh approximation) against the
 // formula in double precision and against at::gelu, over the range activations take and
 // beyond; the decoder's RMSNorm against the ATen formula on single rows, many rows, widths
-// with and without a vector tail, and layouts the kernel leaves to LibTorch.
+// with and without a vector tail, and layouts the kernel leaves to LibTorch; the MLP gating
+// silu(gate) * up against the formula in double precision and against LibTorch's ops.
 #include "core/model/fused_ops.h"
 
 #include <ATen/Parallel.h>
@@ -117,6 +118,59 @@ private Q_SLOTS:
         QVERIFY(rmsNorm(x.t(), weight, 1e-6).equal(formula));
         const torch::Tensor zeros = torch::zeros({2, 16});
         QVERIFY(rmsNorm(zeros, torch::ones({16}), 1e-5).equal(zeros)); // eps keeps 0 / 0 away
+    }
+
+    void siluGateMatchesTheFormula_data()
+    {
+        QTest::addColumn<qint64>("rows");
+        QTest::addColumn<qint64>("width");
+        QTest::addColumn<int>("threads");
+        for (const int threads : {1, 2}) {
+            QTest::addRow("decode row 1536, %d thread(s)", threads) << qint64(1) << qint64(1536) << threads;
+            QTest::addRow("prefill 59 x 1536, %d thread(s)", threads) << qint64(59) << qint64(1536) << threads;
+            QTest::addRow("tail only 3 x 5, %d thread(s)", threads) << qint64(3) << qint64(5) << threads;
+            QTest::addRow("body + tail 200 x 37, %d thread(s)", threads) << qint64(200) << qint64(37) << threads;
+        }
+    }
+
+    void siluGateMatchesTheFormula()
+    {
+        QFETCH(qint64, rows);
+        QFETCH(qint64, width);
+        QFETCH(int, threads);
+        at::set_num_threads(threads);
+        torch::manual_seed(12);
+        // Gates far past where exp over- or underflows, and ordinary values.
+        const torch::Tensor gateUp = torch::cat({torch::randn({rows, width}) * 40, torch::randn({rows, width})}, 1);
+        const torch::Tensor g = gateUp.narrow(1, 0, width).to(torch::kDouble);
+        const torch::Tensor u = gateUp.narrow(1, width, width).to(torch::kDouble);
+        const torch::Tensor exact = g / (1 + torch::exp(-g)) * u;
+        const torch::Tensor got = siluGate(gateUp);
+        QCOMPARE(got.sizes(), (std::vector<std::int64_t>{rows, width}));
+        QCOMPARE(got.scalar_type(), torch::kFloat32);
+        // Relative to |g u|: silu(g) / g runs from 1 down to 0, and the error is in float32 ulps.
+        const double error = ((got.to(torch::kDouble) - exact).abs() / ((g * u).abs() + 1e-30)).max().item<double>();
+        QVERIFY2(error < 1e-6, qPrintable(QString::number(error)));
+        const torch::Tensor ops = at::silu(gateUp.narrow(1, 0, width)) * gateUp.narrow(1, width, width);
+        QVERIFY(got.allclose(ops, 1e-6, 1e-30));
+    }
+
+    void siluGateKeepsNanAndOtherLayouts()
+    {
+        torch::Tensor gateUp = torch::ones({1, 34});
+        gateUp[0][3] = std::numeric_limits<float>::quiet_NaN();  // a gate
+        gateUp[0][17 + 9] = std::numeric_limits<float>::quiet_NaN(); // an up
+        const torch::Tensor got = siluGate(gateUp);
+        QVERIFY(got[0][3].isnan().item<bool>());
+        QVERIFY(got[0][9].isnan().item<bool>());
+        QCOMPARE(got.isnan().sum().item<std::int64_t>(), std::int64_t(2));
+        // A transposed view and double precision take LibTorch's ops.
+        const torch::Tensor base = torch::randn({8, 6});
+        const torch::Tensor t = base.t();
+        QVERIFY(siluGate(t).allclose(at::silu(t.narrow(1, 0, 4)) * t.narrow(1, 4, 4)));
+        const torch::Tensor d = torch::randn({2, 10}, torch::kDouble);
+        QVERIFY(siluGate(d).equal(at::silu(d.narrow(1, 0, 5)) * d.narrow(1, 5, 5)));
+        QVERIFY_THROWS_EXCEPTION(c10::Error, siluGate(torch::ones({2, 7})));
     }
 };
 
