@@ -1,4 +1,4 @@
-// AVX-512 pieces the fused kernels share (fused_ops.cpp, decode_attention.cpp). Internal to
+// AVX-512 pieces the fused kernels share (fused_ops.cpp, cached_attention.cpp). Internal to
 // the kernels library; x86-64 only. Functions marked VLMSCOPE_AVX512 may only run after
 // cpuHasAvx512() said yes: they are compiled for AVX-512 whatever the build's target is.
 //

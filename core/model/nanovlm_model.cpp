@@ -1,6 +1,6 @@
 #include "core/model/nanovlm_model.h"
 
-#include "core/model/decode_attention.h"
+#include "core/model/cached_attention.h"
 #include "core/model/fused_ops.h"
 #include "core/model/matvec.h"
 #include "core/util/error.h"
@@ -9,6 +9,7 @@
 #include <cmath>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <vector>
 
 namespace vlmscope {
@@ -284,6 +285,13 @@ torch::Tensor NanoVlmModel::buildDecoderInput(const torch::Tensor& ids, const to
 torch::Tensor NanoVlmModel::forwardDecoder(const torch::Tensor& input, std::int64_t start, KvCache* cache) const
 {
     LayerScope scope(m_profiler, m_scope.decoder);
+    // Without a cache (the no-KV mode re-runs the whole sequence) the fused attention still
+    // needs somewhere to put keys and values: a cache that lives for this call.
+    std::optional<KvCache> scratch;
+    if (!cache && cachedAttentionSupported(m_config.lmHeadDim())) {
+        scratch.emplace(makeKvCache(start + input.size(0)));
+        cache = &*scratch;
+    }
     torch::Tensor x = input;
     for (std::size_t i = 0; i < m_weights.decoder.blocks.size(); ++i)
         x = lmBlock(static_cast<std::int64_t>(i), x, start, cache);
@@ -320,15 +328,15 @@ torch::Tensor NanoVlmModel::lmAttention(std::int64_t index, const torch::Tensor&
     LayerScope scope(m_profiler, m_scope.lmBlocks[static_cast<std::size_t>(index)].attn);
     const std::size_t block = static_cast<std::size_t>(index);
     const torch::Tensor qkv = linear(x, m_packed[block].qkv); // [T, (heads + 2 kvHeads) headDim]
-    const bool oneCachedToken = cache && x.size(0) == 1 && decodeAttentionSupported(m_config.lmHeadDim());
-    const torch::Tensor y = oneCachedToken
-                                ? decodeAttention(qkv, m_ropeCos[start], m_ropeSin[start], cache->keys(index),
-                                                  cache->values(index), start, m_config.lmNHeads)
+    const std::int64_t t = x.size(0);
+    const torch::Tensor y = cache && cachedAttentionSupported(m_config.lmHeadDim())
+                                ? cachedAttention(qkv, m_ropeCos.narrow(0, start, t), m_ropeSin.narrow(0, start, t),
+                                                  cache->keys(index), cache->values(index), start, m_config.lmNHeads)
                                 : attentionWithOps(qkv, index, start, cache);
     return linear(y, m_weights.decoder.blocks[block].out);
 }
 
-// Prefill, runs without a cache, and decode where decodeAttention has no kernel.
+// Where cachedAttention has no kernel for this CPU or head size.
 torch::Tensor NanoVlmModel::attentionWithOps(const torch::Tensor& qkv, std::int64_t index, std::int64_t start,
                                              KvCache* cache) const
 {

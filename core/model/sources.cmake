@@ -15,5 +15,5 @@ list(APPEND VLMSCOPE_TORCH_SOURCES
 list(APPEND VLMSCOPE_KERNEL_SOURCES
   model/matvec.h model/matvec.cpp
   model/fused_ops.h model/fused_ops.cpp
-  model/decode_attention.h model/decode_attention.cpp
+  model/cached_attention.h model/cached_attention.cpp
   model/avx512_math.h)

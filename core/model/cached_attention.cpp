@@ -1,5 +1,6 @@
-#include "core/model/decode_attention.h"
+#include "core/model/cached_attention.h"
 
+#include <ATen/Parallel.h>
 #include <ATen/record_function.h>
 
 // GCC 12 warns about its own AVX-512 intrinsics wherever they are inlined (GCC bug 105593).
@@ -18,6 +19,7 @@ namespace {
 
 struct AttentionShape {
     std::int64_t heads, kvHeads, headDim, capacity;
+    std::int64_t rowWidth() const { return (heads + 2 * kvHeads) * headDim; }
 };
 
 #if defined(__x86_64__)
@@ -112,62 +114,76 @@ VLMSCOPE_AVX512 void weightedValues(const float* weights, const float* values, s
     }
 }
 
-VLMSCOPE_AVX512_FN void attendAvx512(const float* qkv, const float* cos, const float* sin, float* keys, float* values,
-                                     std::int64_t position, const AttentionShape& s, float* out)
+// The rotated keys and the values of the T new tokens, into their cache rows.
+VLMSCOPE_AVX512_FN void writeNewRows(const float* qkv, const float* cos, const float* sin, float* keys, float* values,
+                                     std::int64_t start, std::int64_t rows, const AttentionShape& s)
+{
+    const std::int64_t d = s.headDim;
+    for (std::int64_t i = 0; i < rows; ++i) {
+        const float* k = qkv + i * s.rowWidth() + s.heads * d;
+        const float* v = k + s.kvHeads * d;
+        for (std::int64_t g = 0; g < s.kvHeads; ++g) {
+            const std::int64_t row = (g * s.capacity + start + i) * d;
+            ropeHead(k + g * d, cos + i * d, sin + i * d, keys + row, d);
+            std::memcpy(values + row, v + g * d, static_cast<std::size_t>(d) * sizeof(float));
+        }
+    }
+}
+
+// Items [begin, end) of the (query head, new token) pairs, head-major: each token attends to
+// the cache up to and including its own position.
+VLMSCOPE_AVX512_FN void attendAvx512(const float* qkv, const float* cos, const float* sin, const float* keys,
+                                     const float* values, std::int64_t start, std::int64_t rows,
+                                     const AttentionShape& s, std::int64_t begin, std::int64_t end, float* out)
 {
     const std::int64_t d = s.headDim;
     const std::int64_t groups = s.heads / s.kvHeads;
-    const std::int64_t n = position + 1;
-    const float* q = qkv;
-    const float* k = q + s.heads * d;
-    const float* v = k + s.kvHeads * d;
-    for (std::int64_t g = 0; g < s.kvHeads; ++g) {
-        const std::int64_t row = (g * s.capacity + position) * d;
-        ropeHead(k + g * d, cos, sin, keys + row, d);
-        std::memcpy(values + row, v + g * d, static_cast<std::size_t>(d) * sizeof(float));
-    }
     // LibTorch divides the scores by sqrt(d) as a float32 scalar; so does this.
     const auto root = static_cast<float>(std::sqrt(static_cast<double>(d)));
     thread_local std::vector<float> scratch;
-    scratch.resize(static_cast<std::size_t>(d + n));
+    scratch.resize(static_cast<std::size_t>(d + start + rows));
     float* rotated = scratch.data();
     float* scores = rotated + d;
-    for (std::int64_t h = 0; h < s.heads; ++h) {
+    for (std::int64_t item = begin; item < end; ++item) {
+        const std::int64_t h = item / rows, i = item % rows;
+        const std::int64_t n = start + i + 1;
         const float* headKeys = keys + h / groups * s.capacity * d;
         const float* headValues = values + h / groups * s.capacity * d;
-        ropeHead(q + h * d, cos, sin, rotated, d);
+        ropeHead(qkv + i * s.rowWidth() + h * d, cos + i * d, sin + i * d, rotated, d);
         for (std::int64_t j = 0; j < n; ++j)
             scores[j] = dot(rotated, headKeys + j * d, d) / root;
         const float sum = exponentiate(scores, n);
-        weightedValues(scores, headValues, n, d, 1.0f / sum, out + h * d);
+        weightedValues(scores, headValues, n, d, 1.0f / sum, out + i * s.heads * d + h * d);
     }
 }
 
 #endif
 
 void checkArguments(const torch::Tensor& qkv, const torch::Tensor& cos, const torch::Tensor& sin,
-                    const torch::Tensor& keys, const torch::Tensor& values, std::int64_t position, std::int64_t heads)
+                    const torch::Tensor& keys, const torch::Tensor& values, std::int64_t start, std::int64_t heads)
 {
     TORCH_CHECK(keys.dim() == 3 && keys.sizes() == values.sizes(),
-                "decodeAttention: keys and values must both be [kvHeads, capacity, d], got ", keys.sizes(), " and ",
+                "cachedAttention: keys and values must both be [kvHeads, capacity, d], got ", keys.sizes(), " and ",
                 values.sizes());
     for (const torch::Tensor* t : {&qkv, &cos, &sin, &keys, &values})
         TORCH_CHECK(t->scalar_type() == torch::kFloat32 && t->is_contiguous(),
-                    "decodeAttention: tensors must be contiguous float32, got ", t->scalar_type());
+                    "cachedAttention: tensors must be contiguous float32, got ", t->scalar_type());
     const std::int64_t kvHeads = keys.size(0), d = keys.size(2);
-    TORCH_CHECK(kvHeads > 0 && heads > 0 && heads % kvHeads == 0, "decodeAttention: ", heads,
+    TORCH_CHECK(kvHeads > 0 && heads > 0 && heads % kvHeads == 0, "cachedAttention: ", heads,
                 " query heads cannot share ", kvHeads, " key/value heads");
-    TORCH_CHECK(decodeAttentionSupported(d), "decodeAttention: no fused kernel on this CPU for head size ", d);
-    TORCH_CHECK(qkv.numel() == (heads + 2 * kvHeads) * d, "decodeAttention: qkv has ", qkv.numel(),
-                " values, expected (", heads, " + 2 x ", kvHeads, ") x ", d);
-    TORCH_CHECK(cos.numel() == d && sin.numel() == d, "decodeAttention: the RoPE rows must have ", d, " values");
-    TORCH_CHECK(position >= 0 && position < keys.size(1), "decodeAttention: position ", position,
-                " is outside the cache of ", keys.size(1));
+    TORCH_CHECK(cachedAttentionSupported(d), "cachedAttention: no fused kernel on this CPU for head size ", d);
+    TORCH_CHECK(qkv.dim() == 2 && qkv.size(0) > 0 && qkv.size(1) == (heads + 2 * kvHeads) * d,
+                "cachedAttention: qkv must be [T, (", heads, " + 2 x ", kvHeads, ") x ", d, "], got ", qkv.sizes());
+    const std::int64_t rows = qkv.size(0);
+    TORCH_CHECK(cos.numel() == rows * d && sin.numel() == rows * d, "cachedAttention: the RoPE rows must be [", rows,
+                ", ", d, "]");
+    TORCH_CHECK(start >= 0 && start + rows <= keys.size(1), "cachedAttention: positions ", start, " .. ",
+                start + rows - 1, " are outside the cache of ", keys.size(1));
 }
 
 } // namespace
 
-bool decodeAttentionSupported(std::int64_t headDim)
+bool cachedAttentionSupported(std::int64_t headDim)
 {
 #if defined(__x86_64__)
     return avx512::cpuHasAvx512() && headDim > 0 && headDim % 16 == 0;
@@ -177,17 +193,28 @@ bool decodeAttentionSupported(std::int64_t headDim)
 #endif
 }
 
-torch::Tensor decodeAttention(const torch::Tensor& qkv, const torch::Tensor& cos, const torch::Tensor& sin,
-                              const torch::Tensor& keys, const torch::Tensor& values, std::int64_t position,
+torch::Tensor cachedAttention(const torch::Tensor& qkv, const torch::Tensor& cos, const torch::Tensor& sin,
+                              const torch::Tensor& keys, const torch::Tensor& values, std::int64_t start,
                               std::int64_t heads)
 {
-    checkArguments(qkv, cos, sin, keys, values, position, heads);
-    RECORD_USER_SCOPE("vlmscope::decode_attention");
+    checkArguments(qkv, cos, sin, keys, values, start, heads);
+    RECORD_USER_SCOPE("vlmscope::cached_attention");
     const AttentionShape shape{heads, keys.size(0), keys.size(2), keys.size(1)};
-    torch::Tensor out = torch::empty({1, heads * shape.headDim}, torch::kFloat32);
+    const std::int64_t rows = qkv.size(0);
+    torch::Tensor out = torch::empty({rows, heads * shape.headDim}, torch::kFloat32);
 #if defined(__x86_64__)
-    attendAvx512(qkv.data_ptr<float>(), cos.data_ptr<float>(), sin.data_ptr<float>(), keys.data_ptr<float>(),
-                 values.data_ptr<float>(), position, shape, out.data_ptr<float>());
+    const float* q = qkv.data_ptr<float>();
+    const float* c = cos.data_ptr<float>();
+    const float* sn = sin.data_ptr<float>();
+    float* k = keys.data_ptr<float>();
+    float* v = values.data_ptr<float>();
+    float* o = out.data_ptr<float>();
+    writeNewRows(q, c, sn, k, v, start, rows, shape);
+    // A decode step (one row) stays on this thread: its 9 heads are microseconds of work, less
+    // than a fork/join. Prefill splits the (head, token) pairs evenly between the threads.
+    at::parallel_for(0, heads * rows, rows == 1 ? heads : rows, [&](std::int64_t begin, std::int64_t end) {
+        attendAvx512(q, c, sn, k, v, start, rows, shape, begin, end, o);
+    });
 #endif
     return out;
 }
