@@ -249,6 +249,9 @@ QImage toRgb888(const QImage& image)
     case QImage::Format_RGBX64:
     case QImage::Format_Grayscale16:
         return sixteenBitToRgb888(image);
+    case QImage::Format_RGB32: // what Qt decodes opaque RGB into; its alpha byte is 0xff
+    case QImage::Format_ARGB32:
+        return straightArgbToRgb888(image);
     default:
         return straightArgbToRgb888(image.convertToFormat(QImage::Format_ARGB32));
     }

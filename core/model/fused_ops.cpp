@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace vlmscope {
@@ -59,6 +60,52 @@ VLMSCOPE_AVX512_FN void siluGateRowsAvx512(const float* gateUp, float* out, std:
             const __m512 e = exp16(clamp16(_mm512_sub_ps(_mm512_setzero_ps(), g), -88.0f, 88.0f));
             const __m512 silu = _mm512_div_ps(g, _mm512_add_ps(e, _mm512_set1_ps(1.0f)));
             _mm512_mask_storeu_ps(dst + i, lanes, _mm512_mul_ps(silu, _mm512_maskz_loadu_ps(lanes, up + i)));
+        }
+    }
+}
+
+// Float32 to bfloat16 rounding to nearest even, as c10::BFloat16 does (NaN -> 0x7FC0).
+VLMSCOPE_AVX512 __m512i bf16Bits(__m512 x)
+{
+    const __m512i bits = _mm512_castps_si512(x);
+    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
+    const __m512i rounded = _mm512_srli_epi32(_mm512_add_epi32(bits, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7FFF))), 16);
+    return _mm512_mask_mov_epi32(rounded, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), _mm512_set1_epi32(0x7FC0));
+}
+
+// softmax(x scale) per row: the scaled maximum, exp of the shifted values with their sum,
+// then each times 1 / sum, as LibTorch's kernel orders it. `out` is float or bf16 bits.
+template <bool Bf16Out>
+VLMSCOPE_AVX512_FN void scaledSoftmaxRowsAvx512(const float* in, void* out, std::int64_t rowBegin, std::int64_t rowEnd,
+                                                std::int64_t width, float scale)
+{
+    thread_local std::vector<float> exps;
+    exps.resize(static_cast<std::size_t>(width));
+    const __m512 factor = _mm512_set1_ps(scale);
+    for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
+        const float* row = in + r * width;
+        __m512 highest = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+        for (std::int64_t i = 0; i < width; i += 16) {
+            const __mmask16 lanes = firstLanes(width - i);
+            highest = _mm512_mask_max_ps(highest, lanes, highest, _mm512_mul_ps(_mm512_maskz_loadu_ps(lanes, row + i), factor));
+        }
+        const __m512 shift = _mm512_set1_ps(_mm512_reduce_max_ps(highest));
+        __m512 sum = _mm512_setzero_ps();
+        for (std::int64_t i = 0; i < width; i += 16) {
+            const __mmask16 lanes = firstLanes(width - i);
+            const __m512 scaled = _mm512_mul_ps(_mm512_maskz_loadu_ps(lanes, row + i), factor);
+            const __m512 e = exp16(clamp16(_mm512_sub_ps(scaled, shift), -88.0f, 0.0f));
+            _mm512_mask_storeu_ps(exps.data() + i, lanes, e);
+            sum = _mm512_mask_add_ps(sum, lanes, sum, e);
+        }
+        const __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sum));
+        for (std::int64_t i = 0; i < width; i += 16) {
+            const __mmask16 lanes = firstLanes(width - i);
+            const __m512 p = _mm512_mul_ps(_mm512_maskz_loadu_ps(lanes, exps.data() + i), inverse);
+            if constexpr (Bf16Out)
+                _mm512_mask_cvtepi32_storeu_epi16(static_cast<std::uint16_t*>(out) + r * width + i, lanes, bf16Bits(p));
+            else
+                _mm512_mask_storeu_ps(static_cast<float*>(out) + r * width + i, lanes, p);
         }
     }
 }
@@ -145,6 +192,31 @@ torch::Tensor siluGate(const torch::Tensor& gateUp)
     }
 #endif
     return at::silu(gateUp.narrow(-1, 0, width)).mul_(gateUp.narrow(-1, width, width));
+}
+
+torch::Tensor scaledSoftmax(const torch::Tensor& scores, double scale, torch::ScalarType outType)
+{
+    TORCH_CHECK(outType == torch::kFloat32 || outType == torch::kBFloat16,
+                "scaledSoftmax: the result must be float32 or bfloat16");
+#if defined(__x86_64__)
+    const std::int64_t width = scores.dim() > 0 ? scores.size(-1) : 0;
+    if (cpuHasAvx512() && scores.scalar_type() == torch::kFloat32 && scores.is_contiguous() && width > 0) {
+        RECORD_USER_SCOPE("vlmscope::scaled_softmax");
+        torch::Tensor out = torch::empty(scores.sizes(), scores.options().dtype(outType));
+        const float* in = scores.data_ptr<float>();
+        void* o = out.data_ptr();
+        const auto factor = static_cast<float>(scale);
+        at::parallel_for(0, scores.numel() / width, std::max<std::int64_t>(1, 16384 / width),
+                         [&](std::int64_t begin, std::int64_t end) {
+                             if (outType == torch::kBFloat16)
+                                 scaledSoftmaxRowsAvx512<true>(in, o, begin, end, width, factor);
+                             else
+                                 scaledSoftmaxRowsAvx512<false>(in, o, begin, end, width, factor);
+                         });
+        return out;
+    }
+#endif
+    return (scores * scale).softmax(-1).to(outType);
 }
 
 } // namespace vlmscope

@@ -29,4 +29,11 @@ torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, doubl
 // take the ATen ops.
 torch::Tensor siluGate(const torch::Tensor& gateUp);
 
+// softmax(scores * scale) over the last dimension, the vision encoder's attention weights
+// (12 x 196 x 196 per block on the 222M shape), in one pass per row instead of a product, the
+// softmax and, in bf16 mode, a conversion for the next GEMM. Float32 arithmetic in LibTorch's
+// order; `outType` float32 or bfloat16 (rounded to nearest even, as c10::BFloat16 does).
+// Other dtypes and layouts take the ATen ops.
+torch::Tensor scaledSoftmax(const torch::Tensor& scores, double scale, torch::ScalarType outType);
+
 } // namespace vlmscope

@@ -231,8 +231,11 @@ torch::Tensor NanoVlmModel::vitBlock(const VitBlockWeights& w, const torch::Tens
         };
         const torch::Tensor q = toHeads(qkv[0]), k = toHeads(qkv[1]), v = toHeads(qkv[2]);
         const WeightPrecision precision = m_weights.precision();
-        torch::Tensor scores = batchedProduct(q, k.transpose(1, 2), precision) * (1.0 / std::sqrt(static_cast<double>(headDim)));
-        torch::Tensor y = batchedProduct(scores.softmax(-1), v, precision, true);
+        const torch::Tensor scores = batchedProduct(q, k.transpose(1, 2), precision);
+        const torch::ScalarType gemmType =
+            precision == WeightPrecision::Float32 ? torch::kFloat32 : torch::kBFloat16;
+        const torch::Tensor weights = scaledSoftmax(scores, 1.0 / std::sqrt(static_cast<double>(headDim)), gemmType);
+        torch::Tensor y = batchedProduct(weights, v, precision, true);
         y = y.view({views, heads, n, headDim}).permute({0, 2, 1, 3}).reshape({views, n, d});
         attended = linear(y, w.out);
     }

@@ -2,7 +2,8 @@
 // formula in double precision and against at::gelu, over the range activations take and
 // beyond; the decoder's RMSNorm against the ATen formula on single rows, many rows, widths
 // with and without a vector tail, and layouts the kernel leaves to LibTorch; the MLP gating
-// silu(gate) * up against the formula in double precision and against LibTorch's ops.
+// silu(gate) * up against the formula in double precision and against LibTorch's ops; the
+// vision encoder's scaled softmax in float32 and rounded to bfloat16.
 #include "core/model/fused_ops.h"
 
 #include <ATen/Parallel.h>
@@ -171,6 +172,58 @@ private Q_SLOTS:
         const torch::Tensor d = torch::randn({2, 10}, torch::kDouble);
         QVERIFY(siluGate(d).equal(at::silu(d.narrow(1, 0, 5)) * d.narrow(1, 5, 5)));
         QVERIFY_THROWS_EXCEPTION(c10::Error, siluGate(torch::ones({2, 7})));
+    }
+
+    void scaledSoftmaxMatchesTheFormula_data()
+    {
+        QTest::addColumn<qint64>("rows");
+        QTest::addColumn<qint64>("width");
+        QTest::addColumn<int>("threads");
+        for (const int threads : {1, 2}) {
+            QTest::addRow("vision 12 x 196 x 196, %d thread(s)", threads) << qint64(12 * 196) << qint64(196) << threads;
+            QTest::addRow("tail only 4 x 5, %d thread(s)", threads) << qint64(4) << qint64(5) << threads;
+            QTest::addRow("body + tail 300 x 37, %d thread(s)", threads) << qint64(300) << qint64(37) << threads;
+            QTest::addRow("one wide row, %d thread(s)", threads) << qint64(1) << qint64(5000) << threads;
+        }
+    }
+
+    void scaledSoftmaxMatchesTheFormula()
+    {
+        QFETCH(qint64, rows);
+        QFETCH(qint64, width);
+        QFETCH(int, threads);
+        at::set_num_threads(threads);
+        torch::manual_seed(13);
+        // Wide enough that most weights underflow in some rows, as trained attention does.
+        const torch::Tensor scores = torch::randn({rows, width}) * 30;
+        const double scale = 0.125;
+        const torch::Tensor exact = (scores.to(torch::kDouble) * scale).softmax(-1);
+        const torch::Tensor got = scaledSoftmax(scores, scale, torch::kFloat32);
+        QCOMPARE(got.sizes(), scores.sizes());
+        QCOMPARE(got.scalar_type(), torch::kFloat32);
+        const double error = ((got.to(torch::kDouble) - exact).abs() - 2e-6 * exact).max().item<double>();
+        QVERIFY2(error < 1e-12, qPrintable(QString::number(error)));
+        // In bf16 the same values, rounded as c10::BFloat16 rounds them.
+        const torch::Tensor half = scaledSoftmax(scores, scale, torch::kBFloat16);
+        QCOMPARE(half.scalar_type(), torch::kBFloat16);
+        QVERIFY(half.equal(got.to(torch::kBFloat16)));
+    }
+
+    void scaledSoftmaxKeepsNanAndOtherLayouts()
+    {
+        torch::Tensor scores = torch::zeros({3, 20});
+        scores[1][17] = std::numeric_limits<float>::quiet_NaN();
+        for (const torch::ScalarType type : {torch::kFloat32, torch::kBFloat16}) {
+            const torch::Tensor got = scaledSoftmax(scores, 1.0, type).to(torch::kFloat32);
+            QVERIFY(got[1].isnan().all().item<bool>()); // as LibTorch's softmax: the whole row
+            QVERIFY(got[0].equal(torch::full({20}, 0.05f).to(type).to(torch::kFloat32)));
+            QVERIFY(!got[2].isnan().any().item<bool>());
+        }
+        const torch::Tensor base = torch::randn({7, 9});
+        QVERIFY(scaledSoftmax(base.t(), 0.5, torch::kFloat32).allclose((base.t() * 0.5).softmax(-1)));
+        const torch::Tensor d = torch::randn({2, 10}, torch::kDouble);
+        QVERIFY(scaledSoftmax(d, 0.5, torch::kFloat32).equal((d * 0.5).softmax(-1).to(torch::kFloat32)));
+        QVERIFY_THROWS_EXCEPTION(c10::Error, scaledSoftmax(base, 1.0, torch::kInt32));
     }
 };
 
