@@ -75,6 +75,19 @@ LinearWeights takeLinear(StateDictTaker& sd, const std::string& prefix, std::int
     return linear;
 }
 
+// One matrix holding the parts' rows in order (their biases likewise: all parts have one or
+// none, as the loader asks).
+LinearWeights stackRows(std::vector<LinearWeights> parts)
+{
+    std::vector<torch::Tensor> weights, biases;
+    for (LinearWeights& part : parts) {
+        weights.push_back(std::move(part.weight));
+        if (part.bias.defined())
+            biases.push_back(std::move(part.bias));
+    }
+    return {torch::cat(weights), biases.empty() ? torch::Tensor() : torch::cat(biases)};
+}
+
 NormWeights takeNorm(StateDictTaker& sd, const std::string& prefix, std::int64_t dim, bool bias)
 {
     NormWeights norm;
@@ -136,12 +149,12 @@ DecoderWeights takeDecoder(StateDictTaker& sd, const ModelConfig& c)
         LmBlockWeights block;
         block.norm1 = takeNorm(sd, p + ".norm1", h, false);
         block.norm2 = takeNorm(sd, p + ".norm2", h, false);
-        block.q = takeLinear(sd, p + ".attn.q_proj", h, h, false);
-        block.k = takeLinear(sd, p + ".attn.k_proj", kv, h, false);
-        block.v = takeLinear(sd, p + ".attn.v_proj", kv, h, false);
+        block.qkv = stackRows({takeLinear(sd, p + ".attn.q_proj", h, h, false),
+                               takeLinear(sd, p + ".attn.k_proj", kv, h, false),
+                               takeLinear(sd, p + ".attn.v_proj", kv, h, false)});
         block.out = takeLinear(sd, p + ".attn.out_proj", h, h, false);
-        block.gate = takeLinear(sd, p + ".mlp.gate_proj", c.lmInterDim, h, false);
-        block.up = takeLinear(sd, p + ".mlp.up_proj", c.lmInterDim, h, false);
+        block.gateUp = stackRows({takeLinear(sd, p + ".mlp.gate_proj", c.lmInterDim, h, false),
+                                  takeLinear(sd, p + ".mlp.up_proj", c.lmInterDim, h, false)});
         block.down = takeLinear(sd, p + ".mlp.down_proj", h, c.lmInterDim, false);
         decoder.blocks.push_back(std::move(block));
     }
@@ -183,7 +196,7 @@ void ModelWeights::forEachTensor(Weights& w, Visit&& visit)
     for (auto& b : w.decoder.blocks) {
         norm(b.norm1);
         norm(b.norm2);
-        for (auto* l : {&b.q, &b.k, &b.v, &b.out, &b.gate, &b.up, &b.down})
+        for (auto* l : {&b.qkv, &b.out, &b.gateUp, &b.down})
             linear(*l);
     }
 }

@@ -37,9 +37,16 @@ struct VisionWeights {
     NormWeights finalNorm;
 };
 
+// The projections that multiply the same input are stacked by rows into one matrix, as the
+// loader reads them: q_proj | k_proj | v_proj, and gate_proj | up_proj. Decode then streams
+// one matrix per product instead of three or two (a fork/join each), and prefill makes one
+// GEMM.
 struct LmBlockWeights {
     NormWeights norm1, norm2;
-    LinearWeights q, k, v, out, gate, up, down;
+    LinearWeights qkv;    // [(heads + 2 kvHeads) headDim, H]
+    LinearWeights out;
+    LinearWeights gateUp; // [2 inter, H]
+    LinearWeights down;
 };
 
 struct DecoderWeights {

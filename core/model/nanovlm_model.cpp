@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <cmath>
-#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <vector>
@@ -62,29 +61,6 @@ torch::Tensor batchedProduct(const torch::Tensor& a, const torch::Tensor& b, Wei
     return keepGemmPrecision ? product : product.to(torch::kFloat32);
 }
 
-// Stacks the parts' rows into one matrix and makes each part a view of its rows, so nothing is
-// held twice. Biases stack the same way (the parts have one each or none).
-LinearWeights stackRows(std::initializer_list<LinearWeights*> parts)
-{
-    std::vector<torch::Tensor> weights, biases;
-    for (const LinearWeights* part : parts) {
-        weights.push_back(part->weight);
-        if (part->bias.defined())
-            biases.push_back(part->bias);
-    }
-    TORCH_CHECK(biases.empty() || biases.size() == weights.size(), "stackRows: some parts have a bias and some not");
-    LinearWeights stacked{torch::cat(weights), biases.empty() ? torch::Tensor() : torch::cat(biases)};
-    std::int64_t row = 0;
-    for (LinearWeights* part : parts) {
-        const std::int64_t rows = part->weight.size(0);
-        part->weight = stacked.weight.narrow(0, row, rows);
-        if (stacked.bias.defined())
-            part->bias = stacked.bias.narrow(0, row, rows);
-        row += rows;
-    }
-    return stacked;
-}
-
 torch::Tensor rotateHalf(const torch::Tensor& x)
 {
     const std::int64_t half = x.size(-1) / 2;
@@ -129,17 +105,7 @@ NanoVlmModel::NanoVlmModel(ModelConfig config, ModelWeights weights)
     const torch::Tensor angles = torch::cat({freqs, freqs}, -1);
     m_ropeCos = torch::cos(angles) * m_config.lmAttnScaling;
     m_ropeSin = torch::sin(angles) * m_config.lmAttnScaling;
-    packDecoderProjections();
     buildScopes();
-}
-
-// Decode multiplies query, key and value (and the MLP's gate and up) by the same row: stacked,
-// each trio or pair is one kernel call streaming one matrix, a fork/join instead of three, and
-// prefill makes one GEMM instead of three.
-void NanoVlmModel::packDecoderProjections()
-{
-    for (LmBlockWeights& b : m_weights.decoder.blocks)
-        m_packed.push_back({stackRows({&b.q, &b.k, &b.v}), stackRows({&b.gate, &b.up})});
 }
 
 void NanoVlmModel::buildScopes()
@@ -321,7 +287,7 @@ torch::Tensor NanoVlmModel::lmBlock(std::int64_t index, const torch::Tensor& inp
         h = rmsNorm(x, w.norm2.weight, m_config.lmRmsEps);
     }
     LayerScope scope(m_profiler, s.mlp);
-    const torch::Tensor gated = siluGate(linear(h, m_packed[static_cast<std::size_t>(index)].gateUp));
+    const torch::Tensor gated = siluGate(linear(h, w.gateUp));
     return x + linear(gated, w.down);
 }
 
@@ -329,14 +295,14 @@ torch::Tensor NanoVlmModel::lmAttention(std::int64_t index, const torch::Tensor&
                                         KvCache* cache) const
 {
     LayerScope scope(m_profiler, m_scope.lmBlocks[static_cast<std::size_t>(index)].attn);
-    const std::size_t block = static_cast<std::size_t>(index);
-    const torch::Tensor qkv = linear(x, m_packed[block].qkv); // [T, (heads + 2 kvHeads) headDim]
+    const LmBlockWeights& w = m_weights.decoder.blocks[static_cast<std::size_t>(index)];
+    const torch::Tensor qkv = linear(x, w.qkv); // [T, (heads + 2 kvHeads) headDim]
     const std::int64_t t = x.size(0);
     const torch::Tensor y = cache && cachedAttentionSupported(m_config.lmHeadDim())
                                 ? cachedAttention(qkv, m_ropeCos.narrow(0, start, t), m_ropeSin.narrow(0, start, t),
                                                   cache->keys(index), cache->values(index), start, m_config.lmNHeads)
                                 : attentionWithOps(qkv, index, start, cache);
-    return linear(y, m_weights.decoder.blocks[block].out);
+    return linear(y, w.out);
 }
 
 // Where cachedAttention has no kernel for this CPU or head size.

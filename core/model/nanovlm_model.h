@@ -57,16 +57,11 @@ private:
     torch::Tensor lmBlock(std::int64_t index, const torch::Tensor& x, std::int64_t start, KvCache* cache) const;
     torch::Tensor lmAttention(std::int64_t index, const torch::Tensor& x, std::int64_t start, KvCache* cache) const;
     void buildScopes();
-    void packDecoderProjections();
     torch::Tensor attentionWithOps(const torch::Tensor& qkv, std::int64_t index, std::int64_t start,
                                    KvCache* cache) const;
 
     ModelConfig m_config;
     ModelWeights m_weights;
-    // Per decoder block, the matrices that multiply the same input stacked into one: query, key
-    // and value; gate and up. m_weights' separate matrices are row views of these.
-    struct PackedProjections { LinearWeights qkv, gateUp; };
-    std::vector<PackedProjections> m_packed;
     ScopeTable m_scopes;
     ScopeProfiler* m_profiler = nullptr;
     torch::Tensor m_ropeCos; // [context, head_dim], attention scaling applied

@@ -30,7 +30,7 @@ std::int64_t decodeStepBytes(const ModelWeights& weights)
     std::int64_t bytes = d.head.nbytes() + d.finalNorm.weight.nbytes();
     for (const LmBlockWeights& b : d.blocks) {
         bytes += b.norm1.weight.nbytes() + b.norm2.weight.nbytes();
-        for (const LinearWeights* l : {&b.q, &b.k, &b.v, &b.out, &b.gate, &b.up, &b.down})
+        for (const LinearWeights* l : {&b.qkv, &b.out, &b.gateUp, &b.down})
             bytes += l->weight.nbytes();
     }
     return bytes;

@@ -30,7 +30,7 @@ private Q_SLOTS:
         QCOMPARE(bf16.model->precision(), WeightPrecision::BFloat16);
         const ModelWeights& w = bf16.model->weights();
         QCOMPARE(w.parameterCount(), f32.model->weights().parameterCount());
-        QCOMPARE(w.decoder.blocks[0].q.weight.scalar_type(), torch::kBFloat16);
+        QCOMPARE(w.decoder.blocks[0].qkv.weight.scalar_type(), torch::kBFloat16);
         QCOMPARE(w.vision.blocks[0].fc1.weight.scalar_type(), torch::kBFloat16);
         QCOMPARE(w.projector.weight.scalar_type(), torch::kBFloat16);
         QCOMPARE(w.vision.blocks[0].fc1.bias.scalar_type(), torch::kFloat32);
@@ -46,7 +46,7 @@ private Q_SLOTS:
             for (const auto* l : {&b.qkv, &b.out, &b.fc1, &b.fc2})
                 matrixElements += l->weight.numel();
         for (const auto& b : w.decoder.blocks)
-            for (const auto* l : {&b.q, &b.k, &b.v, &b.out, &b.gate, &b.up, &b.down})
+            for (const auto* l : {&b.qkv, &b.out, &b.gateUp, &b.down})
                 matrixElements += l->weight.numel();
         QCOMPARE(w.parameterBytes(), f32.model->weights().parameterBytes() - 2 * matrixElements);
     }
