@@ -80,9 +80,10 @@ struct Options {
     QCommandLineOption threads{"threads", "Intra-op threads, 0 = one per core; a comma list in --benchmark.",
                                "N[,N...]", "0"};
     QCommandLineOption device{"device", "cpu, cuda or mps.", "DEVICE", "cpu"};
-    QCommandLineOption dtype{"dtype", "Weight precision: float32 (default, matches the reference) or bf16 (bfloat16 "
-                                      "matrices, float32 accumulation; faster, small logit drift).",
-                             "float32|bf16", "float32"};
+    QCommandLineOption dtype{"dtype", "Weight precision: float32 (default, matches the reference), bf16 (bfloat16 "
+                                      "matrices, float32 accumulation; faster, small logit drift) or int8 (dynamic "
+                                      "quantisation of the linear layers; fastest, larger drift).",
+                             "float32|bf16|int8", "float32"};
     QCommandLineOption profile{"profile", "Instrumentation: off, layers or ops (layers + ATen ops).",
                                "off|layers|ops", "layers"};
     QCommandLineOption metrics{"metrics", "Print the metrics report after each generation (and log it)."};
@@ -284,7 +285,7 @@ ParsedCommandLine parseBatchOptions(const QStringList& arguments)
         throw InputError("--device " + run.device + ": unknown device (use cpu, cuda or mps)");
     const std::optional<WeightPrecision> precision = parsePrecision(p.value(o.dtype).toStdString());
     if (!precision)
-        throw InputError("--dtype " + p.value(o.dtype).toStdString() + ": expected float32 or bf16");
+        throw InputError("--dtype " + p.value(o.dtype).toStdString() + ": expected float32, bf16 or int8");
     run.dtype = precisionName(*precision);
     if (!parseProfilingLevel(p.value(o.profile).toStdString(), &run.profiling))
         throw InputError("--profile " + p.value(o.profile).toStdString() + ": expected off, layers or ops");

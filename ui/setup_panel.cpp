@@ -278,8 +278,10 @@ QWidget* SetupPanel::buildMeasurementGroup()
     m_precision->setObjectName(QStringLiteral("precision"));
     m_precision->addItem(tr("float32 (reference)"), QString::fromLatin1(precisionName(WeightPrecision::Float32)));
     m_precision->addItem(tr("bfloat16 weights"), QString::fromLatin1(precisionName(WeightPrecision::BFloat16)));
+    m_precision->addItem(tr("int8 dynamic quantisation"), QString::fromLatin1(precisionName(WeightPrecision::Int8)));
     m_precision->setToolTip(tr("float32 matches the original nanoVLM. bfloat16 keeps the weight matrices in half "
-                               "the bytes (faster vision, prefill and decode; logits drift slightly)"));
+                               "the bytes (faster vision, prefill and decode; logits drift slightly). int8 quantises "
+                               "the linear layers (a quarter of the bytes; larger drift)"));
     form->addRow(tr("P&recision:"), m_precision);
 
     for (QSpinBox* box : {m_warmup, m_iterations, m_discardFirst, m_threads})

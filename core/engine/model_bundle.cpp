@@ -1,6 +1,7 @@
 #include "core/engine/model_bundle.h"
 
 #include "core/image/image_preprocessor.h"
+#include "core/model/int8_linear.h"
 #include "core/model/safetensors_file.h"
 #include "core/util/error.h"
 #include "core/util/memory_budget.h"
@@ -143,6 +144,8 @@ void attachTokenizer(ModelBundle& bundle, const std::string& tokenizerPath)
 
 ModelBundle loadModelBundle(const std::string& spec, const std::string& tokenizerPath, WeightPrecision precision)
 {
+    if (precision == WeightPrecision::Int8 && !int8Supported())
+        throw InputError("--dtype int8: this LibTorch was built without the oneDNN quantised engine int8 mode runs on");
     const auto start = std::chrono::steady_clock::now();
     ModelBundle bundle =
         (spec == "builtin" || spec == "tiny") ? builtinBundle(spec, precision) : checkpointBundle(spec, precision);

@@ -1,8 +1,10 @@
 #include "core/io/report_sections.h"
 
 #include "core/io/text_format.h"
+#include "core/model/weight_precision.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace vlmscope {
 
@@ -54,10 +56,12 @@ void addStatusLines(TextLines& out, const RunRecord& record)
     if (record.model.synthetic)
         out.add(std::string("Note: ") + label::kSynthetic);
     // Reduced precision changes both speed and numbers: never let a figure pass unlabelled.
-    if (!record.settings.dtype.empty() && record.settings.dtype != "float32")
-        out.add("Precision: " + singleLine(record.settings.dtype, 64)
-                + " weight matrices (float32 accumulation, bf16 GEMM inputs in vision and prefill); logits differ slightly "
-                  "from float32");
+    if (!record.settings.dtype.empty() && record.settings.dtype != "float32") {
+        const std::optional<WeightPrecision> precision = parsePrecision(record.settings.dtype);
+        const std::string what = precision ? precisionDescription(*precision)
+                                           : singleLine(record.settings.dtype, 64) + " weights";
+        out.add("Precision: " + what + "; logits differ from float32");
+    }
 }
 
 std::string overheadSummary(const ProfilerOverhead& o, std::int64_t runNs)

@@ -19,6 +19,7 @@ namespace vlmscope {
 namespace {
 
 using Bf16 = std::uint16_t;
+using Int8 = std::int8_t;
 
 template <typename W>
 using RowKernel = void (*)(const W* w, const float* x, float* y, std::int64_t rowBegin, std::int64_t rowEnd,
@@ -33,6 +34,8 @@ inline float widen(Bf16 bits)
     std::memcpy(&value, &wide, sizeof value);
     return value;
 }
+
+inline float widen(Int8 value) { return static_cast<float>(value); }
 
 template <typename W>
 void rowsScalar(const W* w, const float* x, float* y, std::int64_t rowBegin, std::int64_t rowEnd, std::int64_t k)
@@ -60,6 +63,13 @@ VLMSCOPE_AVX2 __m256 load8(const Bf16* p)
 {
     const __m128i bits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(bits), 16));
+}
+
+VLMSCOPE_AVX2 __m256 load8(const Int8* p)
+{
+    std::int64_t bytes;
+    std::memcpy(&bytes, p, sizeof bytes);
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_cvtsi64_si128(bytes)));
 }
 
 VLMSCOPE_AVX2 float sum8(__m256 v)
@@ -105,24 +115,31 @@ VLMSCOPE_AVX2_FN void rowsAvx2(const W* w, const float* x, float* y, std::int64_
 #define VLMSCOPE_AVX512_FN __attribute__((target("avx512f,avx512bw,avx512vl")))
 
 
-template <int Rows>
-VLMSCOPE_AVX512 void blockAvx512(const float* w, const float* x, float* y, std::int64_t r, std::int64_t k)
+VLMSCOPE_AVX512 __m512 load16(const float* p, __mmask16 lanes) { return _mm512_maskz_loadu_ps(lanes, p); }
+VLMSCOPE_AVX512 __m512 load16(const Int8* p, __mmask16 lanes)
+{
+    return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(lanes, p)));
+}
+
+template <int Rows, typename W>
+VLMSCOPE_AVX512 void blockAvx512(const W* w, const float* x, float* y, std::int64_t r, std::int64_t k)
 {
     __m512 acc[Rows];
     for (int j = 0; j < Rows; ++j)
         acc[j] = _mm512_setzero_ps();
+    const auto all = static_cast<__mmask16>(0xFFFF);
     std::int64_t i = 0;
     for (; i + 16 <= k; i += 16) {
         const __m512 xv = _mm512_loadu_ps(x + i);
         for (int j = 0; j < Rows; ++j)
-            acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(w + (r + j) * k + i), xv, acc[j]);
+            acc[j] = _mm512_fmadd_ps(load16(w + (r + j) * k + i, all), xv, acc[j]);
     }
     if (i < k) {
         // Masked loads never touch the lanes past the row, so the tail needs no scalar loop.
         const auto tail = static_cast<__mmask16>((1u << (k - i)) - 1);
         const __m512 xv = _mm512_maskz_loadu_ps(tail, x + i);
         for (int j = 0; j < Rows; ++j)
-            acc[j] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w + (r + j) * k + i), xv, acc[j]);
+            acc[j] = _mm512_fmadd_ps(load16(w + (r + j) * k + i, tail), xv, acc[j]);
     }
     for (int j = 0; j < Rows; ++j)
         y[r + j] = _mm512_reduce_add_ps(acc[j]);
@@ -174,8 +191,9 @@ VLMSCOPE_AVX512_FN void pairRowsAvx512(const Bf16* w, const float* xPaired, floa
         pairBlockAvx512<1>(w, xPaired, y, r, k);
 }
 
-VLMSCOPE_AVX512_FN void rowsAvx512(const float* w, const float* x, float* y, std::int64_t rowBegin,
-                                   std::int64_t rowEnd, std::int64_t k)
+template <typename W>
+VLMSCOPE_AVX512_FN void rowsAvx512(const W* w, const float* x, float* y, std::int64_t rowBegin, std::int64_t rowEnd,
+                                   std::int64_t k)
 {
     std::int64_t r = rowBegin;
     for (; r + 4 <= rowEnd; r += 4)
@@ -219,7 +237,7 @@ RowKernel<float> kernelFor(MatVecIsa isa, const float*)
     switch (isa) {
 #if defined(__x86_64__)
     case MatVecIsa::Avx512:
-        return rowsAvx512;
+        return rowsAvx512<float>;
     case MatVecIsa::Avx2:
         return rowsAvx2<float>;
 #endif
@@ -240,6 +258,20 @@ RowKernel<Bf16> kernelFor(MatVecIsa isa, const Bf16*)
 #endif
     default:
         return rowsScalar<Bf16>;
+    }
+}
+
+RowKernel<Int8> kernelFor(MatVecIsa isa, const Int8*)
+{
+    switch (isa) {
+#if defined(__x86_64__)
+    case MatVecIsa::Avx512:
+        return rowsAvx512<Int8>;
+    case MatVecIsa::Avx2:
+        return rowsAvx2<Int8>;
+#endif
+    default:
+        return rowsScalar<Int8>;
     }
 }
 
@@ -289,6 +321,28 @@ torch::Tensor matVec(const torch::Tensor& weight, const torch::Tensor& x)
     if (matVecIsa() == MatVecIsa::Avx512)
         xp = pairedX(xp, k);
     run(static_cast<const Bf16*>(weight.data_ptr()), xp, y.data_ptr<float>(), rows, k);
+    return y;
+}
+
+torch::Tensor matVec(const torch::Tensor& weight, const torch::Tensor& rowScales, const torch::Tensor& x)
+{
+    const bool int8 = weight.scalar_type() == torch::kChar || weight.scalar_type() == torch::kQInt8;
+    TORCH_CHECK(weight.dim() == 2 && int8 && weight.is_contiguous(), "matVec: weight must be a contiguous 2-D int8 matrix");
+    TORCH_CHECK(rowScales.scalar_type() == torch::kFloat32 && rowScales.is_contiguous() && rowScales.dim() == 1 &&
+                    rowScales.size(0) == weight.size(0),
+                "matVec: rowScales must be float32 [", weight.size(0), "]");
+    TORCH_CHECK((x.dim() == 1 || (x.dim() == 2 && x.size(0) == 1)) && x.size(-1) == weight.size(1),
+                "matVec: x must be a vector or one row of ", weight.size(1));
+    RECORD_USER_SCOPE("vlmscope::matvec_int8");
+    const bool ready = x.scalar_type() == torch::kFloat32 && x.is_contiguous();
+    const torch::Tensor input = ready ? x : x.to(torch::kFloat32).contiguous();
+    const std::int64_t rows = weight.size(0), k = weight.size(1);
+    torch::Tensor y = x.dim() == 1 ? torch::empty({rows}, torch::kFloat32) : torch::empty({1, rows}, torch::kFloat32);
+    float* out = y.data_ptr<float>();
+    run(static_cast<const Int8*>(weight.data_ptr()), input.data_ptr<float>(), out, rows, k);
+    const float* scales = rowScales.data_ptr<float>();
+    for (std::int64_t r = 0; r < rows; ++r)
+        out[r] *= scales[r];
     return y;
 }
 

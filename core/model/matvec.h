@@ -19,6 +19,11 @@ namespace vlmscope {
 // Rows are split over LibTorch's intra-op threads.
 torch::Tensor matVec(const torch::Tensor& weight, const torch::Tensor& x);
 
+// y = diag(rowScales) (W x) for int8 weights (kChar, or kQInt8 whose integers are used as
+// they are), the decode product of int8 mode: the integers widen to float32 in registers and
+// accumulate in float32, so only the weights are quantised, not x. rowScales float32 [N].
+torch::Tensor matVec(const torch::Tensor& weight, const torch::Tensor& rowScales, const torch::Tensor& x);
+
 enum class MatVecIsa { Scalar, Avx2, Avx512 };
 
 // The instruction set matVec uses on this CPU.

@@ -85,7 +85,7 @@ LinearWeights stackRows(std::vector<LinearWeights> parts)
         if (part.bias.defined())
             biases.push_back(std::move(part.bias));
     }
-    return {torch::cat(weights), biases.empty() ? torch::Tensor() : torch::cat(biases)};
+    return {torch::cat(weights), biases.empty() ? torch::Tensor() : torch::cat(biases), {}, {}};
 }
 
 NormWeights takeNorm(StateDictTaker& sd, const std::string& prefix, std::int64_t dim, bool bias)
@@ -168,12 +168,20 @@ DecoderWeights takeDecoder(StateDictTaker& sd, const ModelConfig& c)
 } // namespace
 
 template <typename Weights, typename Visit>
+void ModelWeights::forEachLinear(Weights& w, Visit&& visit)
+{
+    for (auto& b : w.vision.blocks)
+        for (auto* l : {&b.qkv, &b.out, &b.fc1, &b.fc2})
+            visit(*l);
+    visit(w.projector);
+    for (auto& b : w.decoder.blocks)
+        for (auto* l : {&b.qkv, &b.out, &b.gateUp, &b.down})
+            visit(*l);
+}
+
+template <typename Weights, typename Visit>
 void ModelWeights::forEachTensor(Weights& w, Visit&& visit)
 {
-    auto linear = [&visit](auto& l) {
-        visit(l.weight, TensorRole::Matrix);
-        visit(l.bias, TensorRole::Vector);
-    };
     auto norm = [&visit](auto& n) {
         visit(n.weight, TensorRole::Vector);
         visit(n.bias, TensorRole::Vector);
@@ -184,11 +192,8 @@ void ModelWeights::forEachTensor(Weights& w, Visit&& visit)
     for (auto& b : w.vision.blocks) {
         norm(b.ln1);
         norm(b.ln2);
-        for (auto* l : {&b.qkv, &b.out, &b.fc1, &b.fc2})
-            linear(*l);
     }
     norm(w.vision.finalNorm);
-    linear(w.projector);
     visit(w.decoder.tokenEmbedding, TensorRole::Matrix);
     if (!w.decoder.head.is_same(w.decoder.tokenEmbedding))
         visit(w.decoder.head, TensorRole::Matrix);
@@ -196,9 +201,11 @@ void ModelWeights::forEachTensor(Weights& w, Visit&& visit)
     for (auto& b : w.decoder.blocks) {
         norm(b.norm1);
         norm(b.norm2);
-        for (auto* l : {&b.qkv, &b.out, &b.gateUp, &b.down})
-            linear(*l);
     }
+    forEachLinear(w, [&visit](auto& l) {
+        visit(l.weight, TensorRole::Matrix);
+        visit(l.bias, TensorRole::Vector);
+    });
 }
 
 std::int64_t ModelWeights::parameterCount() const
@@ -223,18 +230,32 @@ std::int64_t ModelWeights::parameterBytes() const
 
 WeightPrecision ModelWeights::precision() const
 {
+    if (projector.int8)
+        return WeightPrecision::Int8;
     return decoder.tokenEmbedding.scalar_type() == torch::kBFloat16 ? WeightPrecision::BFloat16
                                                                     : WeightPrecision::Float32;
 }
 
 void ModelWeights::convertTo(WeightPrecision target)
 {
-    const torch::ScalarType matrixType = target == WeightPrecision::BFloat16 ? torch::kBFloat16 : torch::kFloat32;
+    const torch::ScalarType matrixType = target == WeightPrecision::Float32 ? torch::kFloat32 : torch::kBFloat16;
     const bool tied = decoder.head.is_same(decoder.tokenEmbedding);
-    // Each tensor is replaced as it is converted (a no-op when it already has its type), so
-    // the old copy is freed before the next one is made.
+    // Each linear layer is quantised, or its int8 pack dropped, before the next one: the old
+    // copy is freed before the next one is made.
+    forEachLinear(*this, [target](LinearWeights& l) {
+        if (target == WeightPrecision::Int8 && !l.int8) {
+            l.int8 = packInt8(l.weight, l.bias);
+            l.weight = int8Weight(l.int8);
+            l.int8Scales = l.weight.q_per_channel_scales().to(torch::kFloat32);
+        } else if (target != WeightPrecision::Int8 && l.int8) {
+            l.weight = l.weight.dequantize();
+            l.int8.reset();
+            l.int8Scales = torch::Tensor();
+        }
+    });
+    // The same for every other tensor (a no-op when it already has its type).
     forEachTensor(*this, [matrixType](torch::Tensor& t, TensorRole role) {
-        if (t.defined())
+        if (t.defined() && !t.is_quantized())
             t = t.to(role == TensorRole::Matrix ? matrixType : torch::kFloat32).contiguous();
     });
     if (tied)

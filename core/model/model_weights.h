@@ -3,6 +3,7 @@
 // weight_precision.h).
 #pragma once
 
+#include "core/model/int8_linear.h"
 #include "core/model/model_config.h"
 #include "core/model/weight_precision.h"
 
@@ -15,8 +16,10 @@
 namespace vlmscope {
 
 struct LinearWeights {
-    torch::Tensor weight; // [out, in]
+    torch::Tensor weight; // [out, in]; in int8 mode the quantised weight int8 holds
     torch::Tensor bias;   // [out] or undefined
+    Int8Packed int8;      // int8 mode only: weight and bias packed for int8Linear,
+    torch::Tensor int8Scales; // and the weight's per-row scales in float32 for matVec
 };
 
 struct NormWeights {
@@ -65,10 +68,12 @@ struct ModelWeights {
     std::int64_t parameterCount() const;
     std::int64_t parameterBytes() const; // as held in memory, in their current precision
 
-    // Of the matrices: Float32, or BFloat16 when loaded or converted that way.
+    // Of the matrices: Float32, BFloat16 or Int8, as loaded or converted.
     WeightPrecision precision() const;
     // Puts the matrices (linear weights, token embedding, head; a tied head stays tied) in
-    // `precision` and everything else in float32.
+    // `precision` and everything else in float32. Int8 quantises the linear layers (see
+    // int8_linear.h) and keeps the token embedding and head in bfloat16: the head is one
+    // matrix-vector product a step, and the embedding is looked up by rows.
     // Norms, biases, the patch embedding and position embeddings stay float32: they are a
     // fraction of a percent of the bytes and the numerically delicate part.
     void convertTo(WeightPrecision precision);
@@ -77,6 +82,8 @@ private:
     enum class TensorRole { Matrix, Vector };
     template <typename Weights, typename Visit>
     static void forEachTensor(Weights& weights, Visit&& visit);
+    template <typename Weights, typename Visit>
+    static void forEachLinear(Weights& weights, Visit&& visit);
 };
 
 using StateDict = std::map<std::string, torch::Tensor>;

@@ -2,6 +2,7 @@
 
 #include "core/model/cached_attention.h"
 #include "core/model/fused_ops.h"
+#include "core/model/int8_linear.h"
 #include "core/model/matvec.h"
 #include "core/util/error.h"
 
@@ -24,13 +25,17 @@ bool useOneDnnForFloat32()
 }
 
 // One-row inputs go through vlmscope's matrix-vector kernels (core/model/matvec.h): decode
-// is bandwidth bound and both LibTorch paths waste bandwidth for M = 1 (issue 7). More rows
-// go through oneDNN's GEMM (float32 activations for bf16 matrices are rounded to bf16 there,
-// with the result and the bias added back in float32).
+// is bandwidth bound and both LibTorch paths waste bandwidth for M = 1 (issue 7); in int8
+// mode oneDNN's dynamic int8 product costs 100+ us a call for one row. More rows go through
+// oneDNN's GEMM (float32 activations for bf16 matrices are rounded to bf16 there, with the
+// result and the bias added back in float32; int8 mode quantises them per call).
 torch::Tensor linear(const torch::Tensor& x, const LinearWeights& w)
 {
-    if (x.dim() == 2 && x.size(0) == 1) {
-        torch::Tensor y = matVec(w.weight, x);
+    const bool oneRow = x.dim() == 2 && x.size(0) == 1;
+    if (w.int8 && !oneRow)
+        return int8Linear(x, w.int8);
+    if (oneRow) {
+        torch::Tensor y = w.int8 ? matVec(w.weight, w.int8Scales, x) : matVec(w.weight, x);
         if (w.bias.defined())
             y.add_(w.bias);
         return y;
@@ -47,8 +52,8 @@ torch::Tensor linear(const torch::Tensor& x, const LinearWeights& w)
 }
 
 // The vision encoder's attention products (196 x 196 x 64 per head on the 222M shape) in
-// the precision of its GEMMs: in bf16 mode their inputs are rounded to bf16, as the linear
-// layers' are, and oneDNN's bf16 kernel runs them about 3x faster than float32 bmm (6 ms of
+// the precision of its GEMMs: in bf16 mode (and int8 mode, whose GEMMs are coarser still) their
+// inputs are rounded to bf16, as the linear layers' are, and oneDNN's bf16 kernel runs them about 3x faster than float32 bmm (6 ms of
 // the bf16 TTFT). Scores come back in float32 for the softmax; a product that only feeds a
 // bf16 GEMM may stay bf16 (keepGemmPrecision): rounding it now or in that GEMM gives the
 // same bits, and it saves two conversions and half the bytes of the reshape between.
@@ -201,7 +206,7 @@ torch::Tensor NanoVlmModel::vitBlock(const VitBlockWeights& w, const torch::Tens
         const torch::ScalarType gemmType =
             precision == WeightPrecision::Float32 ? torch::kFloat32 : torch::kBFloat16;
         const torch::Tensor weights = scaledSoftmax(scores, 1.0 / std::sqrt(static_cast<double>(headDim)), gemmType);
-        torch::Tensor y = batchedProduct(weights, v, precision, true);
+        torch::Tensor y = batchedProduct(weights, v, precision, precision == WeightPrecision::BFloat16);
         y = y.view({views, heads, n, headDim}).permute({0, 2, 1, 3}).reshape({views, n, d});
         attended = linear(y, w.out);
     }
@@ -346,7 +351,7 @@ torch::Tensor NanoVlmModel::attentionWithOps(const torch::Tensor& qkv, std::int6
 torch::Tensor NanoVlmModel::lmHead(const torch::Tensor& hidden) const
 {
     LayerScope scope(m_profiler, m_scope.head);
-    return linear(hidden, LinearWeights{m_weights.decoder.head, {}});
+    return linear(hidden, LinearWeights{m_weights.decoder.head, {}, {}, {}});
 }
 
 KvCache NanoVlmModel::makeKvCache(std::int64_t capacity) const

@@ -8,6 +8,7 @@ list(APPEND VLMSCOPE_BASE_SOURCES
 list(APPEND VLMSCOPE_TORCH_SOURCES
   model/model_weights.h model/model_weights.cpp
   model/kv_cache.h
+  model/int8_linear.h model/int8_linear.cpp
   model/nanovlm_model.h model/nanovlm_model.cpp)
 
 # Hand-written SIMD kernels (LibTorch tensors in and out, nothing else of core/): their own

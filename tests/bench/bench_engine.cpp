@@ -90,7 +90,7 @@ int main(int argc, char** argv)
                        {"no-kv-tokens", "new tokens of the runs without KV cache", "N", "50"},
                        {"runs", "measured runs per configuration", "N", "5"},
                        {"threads", "intra-op thread counts", "LIST", "1,2"},
-                       {"dtype", "weight precisions", "LIST", "float32,bf16"}});
+                       {"dtype", "weight precisions", "LIST", "float32,bf16,int8"}});
     parser.process(app);
     const int runs = std::max(1, parser.value("runs").toInt());
     const std::string model = parser.value("model").toStdString();
@@ -107,7 +107,7 @@ int main(int argc, char** argv)
     for (const QString& dtypeName : parser.value("dtype").split(',', Qt::SkipEmptyParts)) {
         const std::optional<WeightPrecision> precision = parsePrecision(dtypeName.toStdString());
         if (!precision) {
-            std::fprintf(stderr, "--dtype %s: expected float32 or bf16\n", qPrintable(dtypeName));
+            std::fprintf(stderr, "--dtype %s: expected float32, bf16 or int8\n", qPrintable(dtypeName));
             return 1;
         }
         const ModelBundle bundle = loadModelBundle(model, {}, *precision);

@@ -93,7 +93,8 @@ int main(int argc, char** argv)
                 setMatVecIsa(isa);
                 for (const std::int64_t grain : parseList(parser.value("grains"))) {
                     setMatVecGrainElements(grain);
-                    row(matVecIsaName(isa), grain, stepMs(matrices, matVec, steps));
+                    row(matVecIsaName(isa), grain,
+                        stepMs(matrices, [](const auto& w, const auto& x) { return matVec(w, x); }, steps));
                 }
             }
             setMatVecIsa(std::nullopt);

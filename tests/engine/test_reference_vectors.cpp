@@ -99,18 +99,28 @@ private Q_SLOTS:
     // bfloat16 matrices are a user choice, not the reference: the drift is measured against
     // the original's float32 logits with the original's ids fed back (teacher forcing), so
     // one early flip of a near-tie does not compound over the steps.
-    void bf16DriftIsBounded_data()
+    void reducedPrecisionDriftIsBounded_data()
     {
         QTest::addColumn<QString>("reference");
-        QTest::newRow("head") << "head";
-        QTest::newRow("222m-era") << "v222m-era";
+        QTest::addColumn<int>("precision");
+        QTest::addColumn<double>("maxRms");    // of the logits' spread
+        QTest::addColumn<double>("maxWorst");  // of the logits' spread
+        QTest::addColumn<double>("minTop1");
+        for (const char* reference : {"head", "v222m-era"}) {
+            QTest::addRow("%s, bf16", reference) << reference << int(WeightPrecision::BFloat16) << 0.05 << 0.25 << 0.75;
+            QTest::addRow("%s, int8", reference) << reference << int(WeightPrecision::Int8) << 0.12 << 0.50 << 0.60;
+        }
     }
 
-    void bf16DriftIsBounded()
+    void reducedPrecisionDriftIsBounded()
     {
         QFETCH(QString, reference);
+        QFETCH(int, precision);
+        QFETCH(double, maxRms);
+        QFETCH(double, maxWorst);
+        QFETCH(double, minTop1);
         const std::string dir = referenceDir(reference);
-        const ModelBundle bundle = loadModelBundle(dir, {}, WeightPrecision::BFloat16);
+        const ModelBundle bundle = loadModelBundle(dir, {}, static_cast<WeightPrecision>(precision));
         const SafetensorsFile inputs = SafetensorsFile::open(dir + "/inputs.safetensors");
         const SafetensorsFile expected = SafetensorsFile::open(dir + "/expected.safetensors");
         const NanoVlmModel& model = *bundle.model;
@@ -130,13 +140,15 @@ private Q_SLOTS:
         const double rmsDrift = (logits - reference32).pow(2).mean().sqrt().item<double>();
         const double spread = reference32.std().item<double>();
         const double agreement = logits.argmax(-1).eq(reference32.argmax(-1)).to(torch::kDouble).mean().item<double>();
-        qInfo("bf16 vs float32 reference logits: max |diff| %.3g, rms %.3g (%.1f%% / %.1f%% of their std %.3g), "
+        qInfo("%s vs float32 reference logits: max |diff| %.3g, rms %.3g (%.1f%% / %.1f%% of their std %.3g), "
               "top-1 agreement %.0f%%",
-              drift, rmsDrift, 100 * drift / spread, 100 * rmsDrift / spread, spread, 100 * agreement);
-        QVERIFY(rmsDrift > 0); // it really ran in bf16
-        QVERIFY(rmsDrift < 0.05 * spread);
-        QVERIFY(drift < 0.25 * spread);
-        QVERIFY(agreement >= 0.75);
+              precisionName(model.precision()), drift, rmsDrift, 100 * drift / spread, 100 * rmsDrift / spread, spread,
+              100 * agreement);
+        QCOMPARE(int(model.precision()), precision);
+        QVERIFY(rmsDrift > 0); // it really ran in reduced precision
+        QVERIFY(rmsDrift < maxRms * spread);
+        QVERIFY(drift < maxWorst * spread);
+        QVERIFY(agreement >= minTop1);
     }
 };
 
