@@ -222,6 +222,11 @@ private Q_SLOTS:
         r.settings.dtype = "bfloat16";
         QVERIFY(QString::fromStdString(formatReport(r, false))
                     .contains("Precision: bfloat16 weight matrices (float32 accumulation, bf16 GEMM inputs in vision and prefill)"));
+        r.settings.dtype = "int8";
+        QVERIFY(QString::fromStdString(formatReport(r, false)).contains("Precision: int8 linear layers (int8 weights per output channel"));
+        // A name from a newer version still gets a label rather than passing as float32.
+        r.settings.dtype = "fp4";
+        QVERIFY(QString::fromStdString(formatReport(r, false)).contains("Precision: fp4 weights; logits differ from float32"));
     }
 
     void detailedAddsSections()
