@@ -1,6 +1,7 @@
 // The matrix-vector products of one decode step of the built-in 222M shape (every decoder
 // projection and the tied head: 211 matrices), timed alone: at::mv (OpenBLAS sgemv for
-// float32, LibTorch's loop for bf16) against vlmscope's kernels, per instruction set,
+// float32) against vlmscope's kernels for float32, bf16 and int8 (the head in int8 too,
+// which the model keeps in bf16), per instruction set,
 // thread count and per-task grain, as effective read bandwidth and as a share of the
 // bandwidth measured here. The matrices are laid out as the model holds them. Prints
 // figures; never fails on time.
@@ -18,12 +19,19 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <map>
 
 using namespace vlmscope;
 using namespace vlmscope::bench;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+torch::Tensor randomMatrix(std::int64_t rows, std::int64_t cols, torch::ScalarType dtype)
+{
+    return dtype == torch::kChar ? torch::randint(-127, 128, {rows, cols}).to(torch::kChar)
+                                 : torch::randn({rows, cols}).to(dtype);
+}
 
 std::vector<torch::Tensor> decodeStepMatrices(const ModelConfig& c, torch::ScalarType dtype)
 {
@@ -32,8 +40,8 @@ std::vector<torch::Tensor> decodeStepMatrices(const ModelConfig& c, torch::Scala
     for (std::int64_t b = 0; b < c.lmNBlocks; ++b)
         for (const auto& [rows, cols] : std::vector<std::pair<std::int64_t, std::int64_t>>{
                  {d, d}, {kv, d}, {kv, d}, {d, d}, {c.lmInterDim, d}, {c.lmInterDim, d}, {d, c.lmInterDim}})
-            matrices.push_back(torch::randn({rows, cols}).to(dtype));
-    matrices.push_back(torch::randn({c.lmVocabSize, d}).to(dtype));
+            matrices.push_back(randomMatrix(rows, cols, dtype));
+    matrices.push_back(randomMatrix(c.lmVocabSize, d, dtype));
     return matrices;
 }
 
@@ -71,12 +79,16 @@ int main(int argc, char** argv)
     const ModelConfig config = ModelConfig::builtin222m();
 
     std::printf("%-8s %3s %-14s %8s %9s %8s %7s\n", "dtype", "thr", "kernel", "grain", "ms/step", "GB/s", "% read");
-    for (const torch::ScalarType dtype : {torch::kFloat32, torch::kBFloat16}) {
+    for (const torch::ScalarType dtype : {torch::kFloat32, torch::kBFloat16, torch::kChar}) {
         const std::vector<torch::Tensor> matrices = decodeStepMatrices(config, dtype);
+        // int8 rows take a scale each, looked up by matrix so the timed loop allocates nothing.
+        std::map<const void*, torch::Tensor> rowScales;
+        for (const torch::Tensor& m : matrices)
+            rowScales[m.data_ptr()] = torch::full({m.size(0)}, 0.01f);
         double bytes = 0;
         for (const torch::Tensor& m : matrices)
             bytes += static_cast<double>(m.nbytes());
-        const char* dtypeName = dtype == torch::kFloat32 ? "float32" : "bf16";
+        const char* dtypeName = dtype == torch::kFloat32 ? "float32" : dtype == torch::kBFloat16 ? "bf16" : "int8";
         for (const std::int64_t threads : parseList(parser.value("threads"))) {
             at::set_num_threads(static_cast<int>(threads));
             const double bandwidth = readBandwidth();
@@ -93,8 +105,9 @@ int main(int argc, char** argv)
                 setMatVecIsa(isa);
                 for (const std::int64_t grain : parseList(parser.value("grains"))) {
                     setMatVecGrainElements(grain);
-                    row(matVecIsaName(isa), grain,
-                        stepMs(matrices, [](const auto& w, const auto& x) { return matVec(w, x); }, steps));
+                    row(matVecIsaName(isa), grain, stepMs(matrices, [&](const auto& w, const auto& x) {
+                            return dtype == torch::kChar ? matVec(w, rowScales.at(w.data_ptr()), x) : matVec(w, x);
+                        }, steps));
                 }
             }
             setMatVecIsa(std::nullopt);
