@@ -307,7 +307,7 @@ torch::Tensor matVec(const torch::Tensor& weight, const torch::Tensor& x)
                 "matVec: x must be a vector or one row of ", weight.size(1));
     // Shows in op-level profiles next to the aten:: ops it replaces (free when none listens).
     RECORD_USER_SCOPE(bf16 ? "vlmscope::matvec_bf16" : "vlmscope::matvec");
-    // Decode makes 211 calls a step: no LibTorch op (each a dispatch of a microsecond or
+    // Decode makes 121 calls a step: no LibTorch op (each a dispatch of a microsecond or
     // two) unless x really needs converting.
     const bool ready = x.scalar_type() == torch::kFloat32 && x.is_contiguous();
     const torch::Tensor input = ready ? x : x.to(torch::kFloat32).contiguous();

@@ -1,10 +1,10 @@
-// The matrix-vector products of one decode step of the built-in 222M shape (every decoder
-// projection and the tied head: 211 matrices), timed alone: at::mv (OpenBLAS sgemv for
+// The matrix-vector products of one decode step of the built-in 222M shape (per decoder
+// block the stacked qkv, out, stacked gate/up and down projections, then the tied head: 121
+// matrices, laid out as the model holds them), timed alone: at::mv (OpenBLAS sgemv for
 // float32) against vlmscope's kernels for float32, bf16 and int8 (the head in int8 too,
-// which the model keeps in bf16), per instruction set,
-// thread count and per-task grain, as effective read bandwidth and as a share of the
-// bandwidth measured here. The matrices are laid out as the model holds them. Prints
-// figures; never fails on time.
+// which the model keeps in bf16), per instruction set, thread count and per-task grain, as
+// effective read bandwidth and as a share of the bandwidth measured here. Prints figures;
+// never fails on time.
 // Usage: bench_matvec [--threads 1,2] [--steps N] [--grains 16384,65536,262144]
 #include "core/model/matvec.h"
 #include "core/model/model_config.h"
@@ -39,7 +39,7 @@ std::vector<torch::Tensor> decodeStepMatrices(const ModelConfig& c, torch::Scala
     std::vector<torch::Tensor> matrices;
     for (std::int64_t b = 0; b < c.lmNBlocks; ++b)
         for (const auto& [rows, cols] : std::vector<std::pair<std::int64_t, std::int64_t>>{
-                 {d, d}, {kv, d}, {kv, d}, {d, d}, {c.lmInterDim, d}, {c.lmInterDim, d}, {d, c.lmInterDim}})
+                 {d + 2 * kv, d}, {d, d}, {2 * c.lmInterDim, d}, {d, c.lmInterDim}})
             matrices.push_back(randomMatrix(rows, cols, dtype));
     matrices.push_back(randomMatrix(c.lmVocabSize, d, dtype));
     return matrices;
