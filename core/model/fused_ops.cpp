@@ -41,7 +41,7 @@ VLMSCOPE_AVX512_FN void geluAvx512(float* data, std::int64_t begin, std::int64_t
     for (; i + 16 <= end; i += 16)
         _mm512_storeu_ps(data + i, gelu16(_mm512_loadu_ps(data + i)));
     if (i < end) {
-        const auto lanes = static_cast<__mmask16>((1u << (end - i)) - 1);
+        const __mmask16 lanes = firstLanes(end - i);
         _mm512_mask_storeu_ps(data + i, lanes, gelu16(_mm512_maskz_loadu_ps(lanes, data + i)));
     }
 }
@@ -114,7 +114,7 @@ VLMSCOPE_AVX512_FN void rmsNormRowsAvx512(const float* x, const float* weight, f
                                           std::int64_t rowEnd, std::int64_t d, float eps)
 {
     const std::int64_t body = d / 16 * 16;
-    const auto tail = static_cast<__mmask16>((1u << (d - body)) - 1);
+    const __mmask16 tail = firstLanes(d - body);
     for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
         const float* row = x + r * d;
         float* dst = out + r * d;

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace vlmscope {
 
@@ -232,50 +233,26 @@ MatVecIsa bestIsa()
 std::atomic<int> g_forcedIsa{-1};
 std::atomic<std::int64_t> g_grainElements{std::int64_t(64) << 10};
 
-RowKernel<float> kernelFor(MatVecIsa isa, const float*)
-{
-    switch (isa) {
-#if defined(__x86_64__)
-    case MatVecIsa::Avx512:
-        return rowsAvx512<float>;
-    case MatVecIsa::Avx2:
-        return rowsAvx2<float>;
-#endif
-    default:
-        return rowsScalar<float>;
-    }
-}
-
 // The AVX-512 bf16 kernel reads x in pairedX's layout.
-RowKernel<Bf16> kernelFor(MatVecIsa isa, const Bf16*)
+template <typename W>
+RowKernel<W> kernelFor(MatVecIsa isa)
 {
     switch (isa) {
 #if defined(__x86_64__)
     case MatVecIsa::Avx512:
-        return pairRowsAvx512;
+        if constexpr (std::is_same_v<W, Bf16>)
+            return pairRowsAvx512;
+        else
+            return rowsAvx512<W>;
     case MatVecIsa::Avx2:
-        return rowsAvx2<Bf16>;
+        return rowsAvx2<W>;
 #endif
     default:
-        return rowsScalar<Bf16>;
+        return rowsScalar<W>;
     }
 }
 
-RowKernel<Int8> kernelFor(MatVecIsa isa, const Int8*)
-{
-    switch (isa) {
-#if defined(__x86_64__)
-    case MatVecIsa::Avx512:
-        return rowsAvx512<Int8>;
-    case MatVecIsa::Avx2:
-        return rowsAvx2<Int8>;
-#endif
-    default:
-        return rowsScalar<Int8>;
-    }
-}
-
-// x reordered for pairRowsAvx512; a thread_local buffer because a decode step makes 200
+// x reordered for pairRowsAvx512; a thread_local buffer because a decode step makes 121
 // calls and LibTorch ops to reorder cost more than the product of a small matrix.
 const float* pairedX(const float* x, std::int64_t k)
 {
@@ -291,9 +268,27 @@ const float* pairedX(const float* x, std::int64_t k)
 template <typename W>
 void run(const W* w, const float* x, float* y, std::int64_t rows, std::int64_t k)
 {
-    const RowKernel<W> kernel = kernelFor(matVecIsa(), w);
+    const RowKernel<W> kernel = kernelFor<W>(matVecIsa());
     const std::int64_t grainRows = std::max<std::int64_t>(4, matVecGrainElements() / std::max<std::int64_t>(k, 1));
     at::parallel_for(0, rows, grainRows, [&](std::int64_t begin, std::int64_t end) { kernel(w, x, y, begin, end, k); });
+}
+
+// What both matVec overloads do around the kernel: check x against the weight's width, take
+// it as float32 (decode makes 121 calls a step: no LibTorch op, each a dispatch of a
+// microsecond or two, unless x really needs converting) and allocate y in x's shape.
+struct RowProduct {
+    torch::Tensor x; // contiguous float32
+    torch::Tensor y; // [N] or [1, N] float32
+};
+
+RowProduct startRowProduct(const torch::Tensor& weight, const torch::Tensor& x)
+{
+    TORCH_CHECK((x.dim() == 1 || (x.dim() == 2 && x.size(0) == 1)) && x.size(-1) == weight.size(1),
+                "matVec: x must be a vector or one row of ", weight.size(1));
+    const bool ready = x.scalar_type() == torch::kFloat32 && x.is_contiguous();
+    const std::int64_t rows = weight.size(0);
+    return {ready ? x : x.to(torch::kFloat32).contiguous(),
+            x.dim() == 1 ? torch::empty({rows}, torch::kFloat32) : torch::empty({1, rows}, torch::kFloat32)};
 }
 
 } // namespace
@@ -303,25 +298,19 @@ torch::Tensor matVec(const torch::Tensor& weight, const torch::Tensor& x)
     const bool bf16 = weight.scalar_type() == torch::kBFloat16;
     TORCH_CHECK(weight.dim() == 2 && (bf16 || weight.scalar_type() == torch::kFloat32) && weight.is_contiguous(),
                 "matVec: weight must be a contiguous 2-D float32 or bfloat16 matrix");
-    TORCH_CHECK((x.dim() == 1 || (x.dim() == 2 && x.size(0) == 1)) && x.size(-1) == weight.size(1),
-                "matVec: x must be a vector or one row of ", weight.size(1));
     // Shows in op-level profiles next to the aten:: ops it replaces (free when none listens).
     RECORD_USER_SCOPE(bf16 ? "vlmscope::matvec_bf16" : "vlmscope::matvec");
-    // Decode makes 121 calls a step: no LibTorch op (each a dispatch of a microsecond or
-    // two) unless x really needs converting.
-    const bool ready = x.scalar_type() == torch::kFloat32 && x.is_contiguous();
-    const torch::Tensor input = ready ? x : x.to(torch::kFloat32).contiguous();
+    const RowProduct p = startRowProduct(weight, x);
     const std::int64_t rows = weight.size(0), k = weight.size(1);
-    torch::Tensor y = x.dim() == 1 ? torch::empty({rows}, torch::kFloat32) : torch::empty({1, rows}, torch::kFloat32);
     if (!bf16) {
-        run(weight.data_ptr<float>(), input.data_ptr<float>(), y.data_ptr<float>(), rows, k);
-        return y;
+        run(weight.data_ptr<float>(), p.x.data_ptr<float>(), p.y.data_ptr<float>(), rows, k);
+        return p.y;
     }
-    const float* xp = input.data_ptr<float>();
+    const float* xp = p.x.data_ptr<float>();
     if (matVecIsa() == MatVecIsa::Avx512)
         xp = pairedX(xp, k);
-    run(static_cast<const Bf16*>(weight.data_ptr()), xp, y.data_ptr<float>(), rows, k);
-    return y;
+    run(static_cast<const Bf16*>(weight.data_ptr()), xp, p.y.data_ptr<float>(), rows, k);
+    return p.y;
 }
 
 torch::Tensor matVec(const torch::Tensor& weight, const torch::Tensor& rowScales, const torch::Tensor& x)
@@ -331,19 +320,15 @@ torch::Tensor matVec(const torch::Tensor& weight, const torch::Tensor& rowScales
     TORCH_CHECK(rowScales.scalar_type() == torch::kFloat32 && rowScales.is_contiguous() && rowScales.dim() == 1 &&
                     rowScales.size(0) == weight.size(0),
                 "matVec: rowScales must be float32 [", weight.size(0), "]");
-    TORCH_CHECK((x.dim() == 1 || (x.dim() == 2 && x.size(0) == 1)) && x.size(-1) == weight.size(1),
-                "matVec: x must be a vector or one row of ", weight.size(1));
     RECORD_USER_SCOPE("vlmscope::matvec_int8");
-    const bool ready = x.scalar_type() == torch::kFloat32 && x.is_contiguous();
-    const torch::Tensor input = ready ? x : x.to(torch::kFloat32).contiguous();
+    const RowProduct p = startRowProduct(weight, x);
     const std::int64_t rows = weight.size(0), k = weight.size(1);
-    torch::Tensor y = x.dim() == 1 ? torch::empty({rows}, torch::kFloat32) : torch::empty({1, rows}, torch::kFloat32);
-    float* out = y.data_ptr<float>();
-    run(static_cast<const Int8*>(weight.data_ptr()), input.data_ptr<float>(), out, rows, k);
+    float* out = p.y.data_ptr<float>();
+    run(static_cast<const Int8*>(weight.data_ptr()), p.x.data_ptr<float>(), out, rows, k);
     const float* scales = rowScales.data_ptr<float>();
     for (std::int64_t r = 0; r < rows; ++r)
         out[r] *= scales[r];
-    return y;
+    return p.y;
 }
 
 MatVecIsa matVecIsa()
